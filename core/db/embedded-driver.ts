@@ -1,0 +1,176 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { CORE_DB_CLOSED, CORE_DB_UNAVAILABLE } from '../errors.js'
+import { acquireDataDirLock } from './data-dir-lock.js'
+import { DatabaseError } from './database.js'
+import type { Database, QueryResult, Transaction } from './database.js'
+import type { WorkerInit, WorkerRequest, WorkerResponse } from './embedded-protocol.js'
+import { assertIdentifier, collectCsvChunks } from './sql-helpers.js'
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder for the database files; null = in memory (tests). */
+  dataDir: string | null
+}
+
+type Pending = { resolve: (value: QueryResult<unknown>) => void, reject: (error: Error) => void }
+type WorkerRequestBody = WorkerRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never
+
+const COPY_CHUNK_CHARS = 8 * 1024 * 1024
+
+// Worker threads do not inherit tsx's loader hooks, so the worker registers them before loading its module.
+const workerBootstrap = `
+import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}
+register()
+await import(${JSON.stringify(new URL('./embedded-worker.ts', import.meta.url).href)})
+`
+
+/**
+ * PGlite with TimescaleDB on a worker thread. The worker executes requests in arrival order on its one
+ * connection; a transaction therefore holds a gate that parks other callers' queries until it ends,
+ * so nothing from outside can run between its BEGIN and COMMIT.
+ */
+export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): Promise<Database> {
+  let releaseLock = (): void => {}
+  if (options.dataDir !== null) {
+    fs.mkdirSync(path.dirname(options.dataDir), { recursive: true })
+    releaseLock = acquireDataDirLock(options.dataDir)
+  }
+
+  const init: WorkerInit = { dataDir: options.dataDir }
+  const worker = new Worker(workerBootstrap, { eval: true, workerData: init })
+  const pending = new Map<number, Pending>()
+  let nextId = 1
+  let closed = false
+  let failure: Error | null = null
+
+  const ready = new Promise<void>((resolve, reject) => {
+    const onFirst = (response: WorkerResponse): void => {
+      if (response.id !== 0) return
+      worker.off('message', onFirst)
+      if (response.ok) resolve()
+      else reject(new CORE_DB_UNAVAILABLE(response.error.message))
+    }
+    worker.on('message', onFirst)
+    worker.once('error', reject)
+  })
+
+  worker.on('message', (response: WorkerResponse) => {
+    if (response.id === 0) return
+    const waiter = pending.get(response.id)
+    if (waiter === undefined) return
+    pending.delete(response.id)
+    if (response.ok) waiter.resolve({ rows: response.rows, rowCount: response.rowCount })
+    else waiter.reject(new DatabaseError(response.error.message, response.error))
+  })
+  const failAll = (error: Error): void => {
+    failure = error
+    for (const waiter of pending.values()) waiter.reject(error)
+    pending.clear()
+  }
+  worker.on('error', (error) => failAll(new CORE_DB_UNAVAILABLE(error.message)))
+  worker.on('exit', () => failAll(closed ? new CORE_DB_CLOSED() : new CORE_DB_UNAVAILABLE('embedded database thread exited')))
+
+  try {
+    await ready
+  } catch (error) {
+    releaseLock()
+    await worker.terminate()
+    throw error
+  }
+
+  const send = <Row>(request: WorkerRequestBody): Promise<QueryResult<Row>> => {
+    if (failure !== null) return Promise.reject(failure)
+    const id = nextId++
+    return new Promise<QueryResult<Row>>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as Pending['resolve'], reject })
+      worker.postMessage({ ...request, id })
+    })
+  }
+
+  // ---- transaction gate ----
+  let inTransaction = false
+  let parked: Array<() => void> = []
+  const waitForGate = async (): Promise<void> => {
+    while (inTransaction) await new Promise<void>((resolve) => parked.push(resolve))
+  }
+  const openGate = (): void => {
+    inTransaction = false
+    const wake = parked
+    parked = []
+    for (const resolve of wake) resolve()
+  }
+
+  const insideTransaction: Transaction = {
+    query: <Row>(sql: string, params: readonly unknown[] = []) => send<Row>({ op: 'query', sql, params: [...params] }),
+    exec: async (sql: string) => { await send({ op: 'exec', sql }) }
+  }
+
+  const database: Database = {
+    driver: 'embedded',
+    timescaledb: true,
+
+    async query<Row> (sql: string, params: readonly unknown[] = []) {
+      if (inTransaction) await waitForGate()
+      return await send<Row>({ op: 'query', sql, params: [...params] })
+    },
+
+    async transaction<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
+      await waitForGate()
+      inTransaction = true
+      try {
+        await send({ op: 'query', sql: 'BEGIN', params: [] })
+        try {
+          const result = await fn(insideTransaction)
+          await send({ op: 'query', sql: 'COMMIT', params: [] })
+          return result
+        } catch (error) {
+          await send({ op: 'query', sql: 'ROLLBACK', params: [] }).catch(() => {})
+          throw error
+        }
+      } finally {
+        openGate()
+      }
+    },
+
+    async copyFrom (table, columns, csv) {
+      assertIdentifier(table)
+      columns.forEach(assertIdentifier)
+      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`
+      if (typeof csv === 'string') {
+        if (inTransaction) await waitForGate()
+        return await sendCopy(sql, csv)
+      }
+      return await database.transaction(async () => {
+        let copied = 0
+        for await (const chunk of collectCsvChunks(csv, COPY_CHUNK_CHARS)) copied += await sendCopy(sql, chunk)
+        return copied
+      })
+    },
+
+    async exec (sql) {
+      if (inTransaction) await waitForGate()
+      await send({ op: 'exec', sql })
+    },
+
+    async ping () {
+      await database.query('SELECT 1')
+    },
+
+    async close () {
+      if (closed) return
+      closed = true
+      try {
+        await send({ op: 'close' })
+      } finally {
+        await worker.terminate()
+        releaseLock()
+      }
+    }
+  }
+
+  const sendCopy = async (sql: string, chunk: string): Promise<number> =>
+    (await send({ op: 'copy', sql, csv: chunk })).rowCount
+
+  return database
+}

@@ -1,0 +1,22 @@
+/** Messages between the embedded driver (main thread) and the PGlite worker thread. */
+export interface WorkerInit {
+  /** Folder of the database files; null keeps the database in memory (tests). */
+  dataDir: string | null
+}
+
+export type WorkerRequest =
+  | { id: number, op: 'query', sql: string, params: readonly unknown[] }
+  | { id: number, op: 'exec', sql: string }
+  | { id: number, op: 'copy', sql: string, csv: string }
+  | { id: number, op: 'close' }
+
+export interface SerializedDbError {
+  message: string
+  code: string | undefined
+  detail: string | undefined
+  constraint: string | undefined
+}
+
+export type WorkerResponse =
+  | { id: number, ok: true, rows: unknown[], rowCount: number }
+  | { id: number, ok: false, error: SerializedDbError }

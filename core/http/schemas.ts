@@ -1,0 +1,11 @@
+import { Type } from '@sinclair/typebox'
+
+/** Schemas shared by several modules' routes. */
+export const Uuid = Type.String({ format: 'uuid' })
+export const IdParams = Type.Object({ id: Uuid })
+export const IsoDateTime = Type.String({ format: 'date-time' })
+export const LatLng = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 })
+}, { additionalProperties: false })
+export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 })

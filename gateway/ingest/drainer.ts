@@ -1,0 +1,176 @@
+import type { Database } from '../../core/db/database.js'
+import type { Logger } from '../../core/logger.js'
+import type { DeviceEvent, Reading } from '../events.js'
+import { createIngestRepository } from './ingest.repository.js'
+import type { DeadLetterColumns, EventColumns, ReadingColumns } from './ingest.repository.js'
+import type { Spool, SpoolPosition } from './spool.js'
+
+/** One spooled message, parsed, waiting to be written to the database. */
+export type DrainItem =
+  | { kind: 'telemetry', end: SpoolPosition, bytes: number, deviceId: string, readings: readonly Reading[] }
+  | { kind: 'events', end: SpoolPosition, bytes: number, deviceId: string, events: ReadonlyArray<Omit<DeviceEvent, 'deviceId'>> }
+  | {
+    kind: 'dead_letter', end: SpoolPosition, bytes: number, deviceId: string, receivedAt: number
+    topic: string, code: string, reason: string, payload: Uint8Array, originalSize: number
+  }
+
+export interface DrainerHooks {
+  /** Called after each committed batch. */
+  onWritten?: (stats: { readings: number, events: number, deadLetters: number, seconds: number }) => void
+  onFailed?: (error: Error, attempt: number) => void
+}
+
+const MIN_BACKOFF_MS = 100
+const MAX_BACKOFF_MS = 5000
+
+/**
+ * Copies spooled messages into the database in batches of up to `batchPoints` readings, in spool
+ * order, one transaction per batch; then releases them from the spool. A failed batch (database down,
+ * connection cut) is retried with backoff, unchanged, until it commits — the spool keeps everything
+ * meanwhile, and its bound turns a long outage into backpressure on the devices.
+ */
+export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks?: DrainerHooks }) {
+  const repo = createIngestRepository(deps.db)
+  let queue: DrainItem[] = []
+  let head = 0
+  let wake: (() => void) | null = null
+  let running = false
+  let loop: Promise<void> | null = null
+  let idleWaiters: Array<() => void> = []
+  let inFlight = false
+
+  const pendingCount = (): number => queue.length - head
+
+  const takeBatch = (): DrainItem[] => {
+    const batch: DrainItem[] = []
+    let points = 0
+    while (head < queue.length && (points < deps.batchPoints || batch.length === 0)) {
+      const item = queue[head] as DrainItem
+      const size = item.kind === 'telemetry' ? item.readings.length : 1
+      if (batch.length > 0 && points + size > deps.batchPoints) break
+      batch.push(item)
+      points += size
+      head++
+    }
+    if (head > 4096 && head * 2 > queue.length) {
+      queue = queue.slice(head)
+      head = 0
+    }
+    return batch
+  }
+
+  const write = async (batch: readonly DrainItem[]): Promise<{ readings: number, events: number, deadLetters: number }> => {
+    const readings: ReadingColumns = { deviceIds: [], metrics: [], ts: [], values: [] }
+    const events: EventColumns = { deviceIds: [], ts: [], codes: [], severities: [], messages: [], data: [] }
+    const dead: DeadLetterColumns = { deviceIds: [], receivedAt: [], topics: [], codes: [], reasons: [], payloads: [], sizes: [] }
+    for (const item of batch) {
+      if (item.kind === 'telemetry') {
+        for (const reading of item.readings) {
+          readings.deviceIds.push(item.deviceId)
+          readings.metrics.push(reading.metric)
+          readings.ts.push(reading.ts)
+          readings.values.push(reading.value)
+        }
+      } else if (item.kind === 'events') {
+        for (const event of item.events) {
+          events.deviceIds.push(item.deviceId)
+          events.ts.push(event.ts)
+          events.codes.push(event.code)
+          events.severities.push(event.severity)
+          events.messages.push(event.message)
+          events.data.push(event.data === null ? null : JSON.stringify(event.data))
+        }
+      } else {
+        dead.deviceIds.push(item.deviceId)
+        dead.receivedAt.push(item.receivedAt)
+        dead.topics.push(item.topic)
+        dead.codes.push(item.code)
+        dead.reasons.push(item.reason)
+        dead.payloads.push(item.payload)
+        dead.sizes.push(item.originalSize)
+      }
+    }
+    const statements = Number(readings.ts.length > 0) + Number(events.ts.length > 0) + Number(dead.receivedAt.length > 0)
+    if (statements <= 1) {
+      await repo.insertReadings(readings)
+      await repo.insertEvents(events)
+      await repo.insertDeadLetters(dead)
+    } else {
+      await deps.db.transaction(async (tx) => {
+        const inTx = createIngestRepository(tx)
+        await inTx.insertReadings(readings)
+        await inTx.insertEvents(events)
+        await inTx.insertDeadLetters(dead)
+      })
+    }
+    return { readings: readings.ts.length, events: events.ts.length, deadLetters: dead.receivedAt.length }
+  }
+
+  const run = async (): Promise<void> => {
+    let attempt = 0
+    let batch: DrainItem[] = []
+    while (running || batch.length > 0) {
+      if (batch.length === 0) {
+        if (pendingCount() === 0) {
+          for (const resolve of idleWaiters.splice(0)) resolve()
+          if (!running) break
+          await new Promise<void>((resolve) => { wake = resolve })
+          wake = null
+          continue
+        }
+        batch = takeBatch()
+      }
+      inFlight = true
+      const started = process.hrtime.bigint()
+      try {
+        const written = await write(batch)
+        const last = batch[batch.length - 1] as DrainItem
+        deps.spool.release(last.end, batch.reduce((sum, item) => sum + item.bytes, 0))
+        deps.hooks?.onWritten?.({ ...written, seconds: Number(process.hrtime.bigint() - started) / 1e9 })
+        batch = []
+        attempt = 0
+      } catch (error) {
+        attempt++
+        deps.hooks?.onFailed?.(error as Error, attempt)
+        if (attempt === 1 || attempt % 20 === 0) {
+          deps.logger.warn({ err: error, attempt, pending: pendingCount() + batch.length }, 'ingest: database write failed; retrying, readings stay in the spool')
+        }
+        if (!running) break
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(attempt - 1, 6))))
+      } finally {
+        inFlight = false
+      }
+    }
+  }
+
+  return {
+    enqueue (item: DrainItem): void {
+      queue.push(item)
+      if (wake !== null) wake()
+    },
+
+    start (): void {
+      if (running) return
+      running = true
+      loop = run()
+    },
+
+    /** Stop after the batch in flight; what is not written stays in the spool for the next start. */
+    async stop (): Promise<void> {
+      running = false
+      if (wake !== null) wake()
+      for (const resolve of idleWaiters.splice(0)) resolve()
+      await loop
+    },
+
+    /** Resolves when every enqueued item is in the database. */
+    async drained (): Promise<void> {
+      if (pendingCount() === 0 && !inFlight) return
+      await new Promise<void>((resolve) => idleWaiters.push(resolve))
+    },
+
+    get pending (): number { return pendingCount() }
+  }
+}
+
+export type Drainer = ReturnType<typeof createDrainer>

@@ -1,0 +1,152 @@
+import { Ajv } from 'ajv'
+import type { ErrorObject } from 'ajv'
+import type { AfterlineError } from '../../core/errors.js'
+import { GW_PAYLOAD_BAD_TIMESTAMP, GW_PAYLOAD_INVALID, GW_PAYLOAD_NOT_JSON, GW_PAYLOAD_TOO_LARGE } from '../errors.js'
+import type { DeviceEvent, Reading } from '../events.js'
+import { eventPayloadSchema, telemetryPayloadSchema } from './payload.schema.js'
+
+/**
+ * Pure parsing of device payloads. The same functions run when a message arrives and when the spool
+ * is replayed after a crash, so everything that depends on time is computed from `receivedAt` (epoch
+ * microseconds, recorded with the message), never from the clock.
+ */
+export interface PayloadLimits {
+  maxPayloadBytes: number
+  /** How far past `receivedAt` a device timestamp may lie, in microseconds. */
+  maxFutureMicros: number
+}
+
+export interface Rejection {
+  ok: false
+  code: string
+  reason: string
+}
+
+export type ParseResult<T> = { ok: true, value: T } | Rejection
+
+/** 2000-01-01T00:00:00Z: older timestamps are taken for clock faults (or seconds sent as milliseconds). */
+export const MIN_TIMESTAMP_MICROS = 946_684_800_000_000
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true })
+const validateTelemetry = ajv.compile(telemetryPayloadSchema)
+const validateEvents = ajv.compile(eventPayloadSchema)
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/
+
+function reject (error: AfterlineError): Rejection {
+  return { ok: false, code: error.code, reason: error.message }
+}
+
+function describe (errors: ErrorObject[] | null | undefined): string {
+  const error = errors?.[0]
+  if (error === undefined) return 'invalid'
+  const where = `payload${error.instancePath.replace(/\//g, '.')}`
+  const property = typeof error.params.propertyName === 'string' ? ` (property ${JSON.stringify(error.params.propertyName)})` : ''
+  return `${where} ${error.message ?? 'is invalid'}${property}`
+}
+
+function decodeJson (payload: Uint8Array, limits: PayloadLimits): ParseResult<unknown> {
+  if (payload.length > limits.maxPayloadBytes) return reject(new GW_PAYLOAD_TOO_LARGE(payload.length, limits.maxPayloadBytes))
+  if (payload.length === 0) return reject(new GW_PAYLOAD_NOT_JSON('empty payload'))
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8')) }
+  } catch (error) {
+    return reject(new GW_PAYLOAD_NOT_JSON((error as Error).message.slice(0, 200)))
+  }
+}
+
+/** Epoch microseconds of a device timestamp, or a rejection naming what is wrong with it. */
+export function parseTimestamp (ts: unknown, receivedAt: number, limits: PayloadLimits, where: string): ParseResult<number> {
+  let micros: number
+  if (typeof ts === 'number') {
+    micros = ts * 1000
+  } else if (typeof ts === 'string') {
+    const match = RFC3339.exec(ts)
+    const millis = match === null ? Number.NaN : Date.parse(ts)
+    if (match === null || Number.isNaN(millis)) {
+      return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is not an RFC 3339 date-time or epoch milliseconds`))
+    }
+    const fraction = (match[7] ?? '').padEnd(6, '0')
+    micros = millis * 1000 + Number(fraction.slice(3, 6))
+  } else {
+    return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} must be epoch milliseconds or an RFC 3339 string`))
+  }
+  if (!Number.isSafeInteger(micros) || micros < MIN_TIMESTAMP_MICROS) {
+    return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is before 2000-01-01 (epoch seconds instead of milliseconds?)`))
+  }
+  if (micros > receivedAt + limits.maxFutureMicros) {
+    return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is too far in the future`))
+  }
+  return { ok: true, value: micros }
+}
+
+/**
+ * Readings of one telemetry message, in payload order. A message is accepted or refused whole.
+ * Readings without a timestamp get `receivedAt`, `receivedAt + 1 µs`, … so that two readings of one
+ * metric never collide on the (device, metric, time) key.
+ */
+export interface ParsedTelemetry {
+  readings: Reading[]
+  /** Microseconds of server time used for readings without a timestamp (the next message starts after). */
+  serverTimed: number
+}
+
+export function parseTelemetryPayload (payload: Uint8Array, receivedAt: number, limits: PayloadLimits): ParseResult<ParsedTelemetry> {
+  const decoded = decodeJson(payload, limits)
+  if (!decoded.ok) return decoded
+  if (!validateTelemetry(decoded.value)) return reject(new GW_PAYLOAD_INVALID(describe(validateTelemetry.errors)))
+
+  const entries = Array.isArray(decoded.value) ? decoded.value as unknown[] : [decoded.value]
+  const readings: Reading[] = []
+  let serverTimed = 0
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Record<string, unknown>
+    let ts: number
+    let values: Record<string, number>
+    if (entry.values !== undefined) {
+      values = entry.values as Record<string, number>
+      if (entry.ts === undefined) {
+        ts = receivedAt + serverTimed++
+      } else {
+        const parsed = parseTimestamp(entry.ts, receivedAt, limits, Array.isArray(decoded.value) ? `payload[${i}].ts` : 'payload.ts')
+        if (!parsed.ok) return parsed
+        ts = parsed.value
+      }
+    } else {
+      values = entry as Record<string, number>
+      ts = receivedAt + serverTimed++
+    }
+    for (const metric in values) {
+      const value = values[metric] as number
+      if (!Number.isFinite(value)) return reject(new GW_PAYLOAD_INVALID(`payload value of ${metric} is not a finite number`))
+      readings.push({ metric, ts, value })
+    }
+  }
+  return { ok: true, value: { readings, serverTimed } }
+}
+
+export function parseEventPayload (payload: Uint8Array, receivedAt: number, limits: PayloadLimits): ParseResult<Array<Omit<DeviceEvent, 'deviceId'>>> {
+  const decoded = decodeJson(payload, limits)
+  if (!decoded.ok) return decoded
+  if (!validateEvents(decoded.value)) return reject(new GW_PAYLOAD_INVALID(describe(validateEvents.errors)))
+
+  const entries = (Array.isArray(decoded.value) ? decoded.value : [decoded.value]) as Array<Record<string, unknown>>
+  const events: Array<Omit<DeviceEvent, 'deviceId'>> = []
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Record<string, unknown>
+    let ts = receivedAt + i
+    if (entry.ts !== undefined) {
+      const parsed = parseTimestamp(entry.ts, receivedAt, limits, Array.isArray(decoded.value) ? `payload[${i}].ts` : 'payload.ts')
+      if (!parsed.ok) return parsed
+      ts = parsed.value
+    }
+    events.push({
+      ts,
+      code: entry.code as string,
+      severity: (entry.severity as DeviceEvent['severity'] | undefined) ?? 'warning',
+      message: (entry.message as string | undefined) ?? null,
+      data: (entry.data as Record<string, unknown> | undefined) ?? null
+    })
+  }
+  return { ok: true, value: events }
+}

@@ -1,0 +1,311 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { crc32 } from 'node:zlib'
+import type { FileHandle } from 'node:fs/promises'
+import { GW_SPOOL_CLOSED } from '../errors.js'
+
+/**
+ * The write-ahead spool behind durable ingest. A device's QoS 1 message is acknowledged once its
+ * record is in the spool (written, and fdatasync'ed when `fsync` is on); a drainer copies records into
+ * the database afterwards and `release`s them. Records of all devices that arrive while a write is in
+ * flight go into the next single write + sync (group commit).
+ *
+ * On disk: numbered segment files of frames `u32 magic | u32 length | u32 crc32(body) | body`, and
+ * `checkpoint.json` = the position up to which everything is in the database. After a crash, frames
+ * past the checkpoint are read back (`recovered`); a torn frame at the end of the last segment (the
+ * write the crash interrupted, never acknowledged) is cut off.
+ *
+ * The spool is bounded: when unreleased bytes reach `maxBytes`, `append` waits — the broker then stops
+ * reading the device's socket (backpressure) instead of dropping anything.
+ */
+export interface SpoolOptions {
+  dir: string
+  maxBytes: number
+  fsync: boolean
+  segmentBytes?: number
+}
+
+export interface SpoolPosition {
+  segment: number
+  /** Offset just past the record. */
+  offset: number
+}
+
+export interface SpooledRecord {
+  body: Buffer
+  end: SpoolPosition
+  /** Bytes the frame occupies; pass back to `release`. */
+  bytes: number
+}
+
+export interface SpoolRecovery {
+  records: SpooledRecord[]
+  segments: number
+  /** Bytes of a torn final frame that were cut off. */
+  truncatedBytes: number
+  /** Bytes skipped in the middle of a segment because they failed their checksum. */
+  corruptBytes: number
+}
+
+export interface Spool {
+  append (body: Buffer): Promise<SpooledRecord>
+  /** Everything up to `end` is in the database: advance the checkpoint, free `bytes`, drop old segments. */
+  release (end: SpoolPosition, bytes: number): void
+  readonly backlogBytes: number
+  /** Appends waiting for space. */
+  readonly waitingAppends: number
+  close (): Promise<void>
+}
+
+const MAGIC = 0x534c4641 // "AFLS"
+const HEADER_BYTES = 12
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
+const SEGMENT_FILE = /^(\d{16})\.seg$/
+const CHECKPOINT_FILE = 'checkpoint.json'
+
+const segmentName = (segment: number): string => `${String(segment).padStart(16, '0')}.seg`
+
+interface QueuedFrame {
+  header: Buffer
+  body: Buffer
+  resolve: (record: SpooledRecord) => void
+  reject: (error: Error) => void
+}
+
+export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool, recovery: SpoolRecovery }> {
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES
+  await fs.promises.mkdir(options.dir, { recursive: true })
+  const recovery = await recover(options.dir)
+  const lastSegment = recovery.lastSegment
+
+  let segment = lastSegment + 1
+  let handle: FileHandle = await fs.promises.open(path.join(options.dir, segmentName(segment)), 'a')
+  if (options.fsync) await syncDirectory(options.dir)
+  let segmentSize = 0
+  let backlog = recovery.records.reduce((sum, r) => sum + r.bytes, 0)
+  let queue: QueuedFrame[] = []
+  let flushing: Promise<void> | null = null
+  let closed = false
+  const spaceWaiters: Array<{ bytes: number, resolve: () => void }> = []
+  const liveSegments = new Set<number>(recovery.segmentNumbers)
+  liveSegments.add(segment)
+
+  let checkpoint: SpoolPosition | null = null
+  let checkpointWriting = false
+  const writeCheckpoint = async (): Promise<void> => {
+    if (checkpointWriting) return
+    checkpointWriting = true
+    try {
+      while (checkpoint !== null) {
+        const current = checkpoint
+        const tmp = path.join(options.dir, `${CHECKPOINT_FILE}.tmp`)
+        await fs.promises.writeFile(tmp, JSON.stringify(current))
+        await fs.promises.rename(tmp, path.join(options.dir, CHECKPOINT_FILE))
+        for (const old of [...liveSegments]) {
+          if (old < current.segment) {
+            liveSegments.delete(old)
+            await fs.promises.rm(path.join(options.dir, segmentName(old)), { force: true })
+          }
+        }
+        if (checkpoint === current) checkpoint = null
+      }
+    } finally {
+      checkpointWriting = false
+    }
+  }
+  let checkpointTask: Promise<void> = Promise.resolve()
+
+  const flush = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = queue
+      queue = []
+      const buffers: Buffer[] = []
+      let total = 0
+      for (const frame of batch) {
+        buffers.push(frame.header, frame.body)
+        total += frame.header.length + frame.body.length
+      }
+      try {
+        const { bytesWritten } = await handle.writev(buffers, segmentSize)
+        if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`)
+        if (options.fsync) await handle.datasync()
+      } catch (error) {
+        // Nothing of this batch was acknowledged: cut the file back so later frames stay aligned.
+        await handle.truncate(segmentSize).catch(() => {})
+        backlog -= total
+        for (const frame of batch) frame.reject(error as Error)
+        continue
+      }
+      for (const frame of batch) {
+        const bytes = frame.header.length + frame.body.length
+        segmentSize += bytes
+        frame.resolve({ body: frame.body, end: { segment, offset: segmentSize }, bytes })
+      }
+      if (segmentSize >= segmentBytes) {
+        await handle.close()
+        segment += 1
+        segmentSize = 0
+        handle = await fs.promises.open(path.join(options.dir, segmentName(segment)), 'a')
+        liveSegments.add(segment)
+        if (options.fsync) await syncDirectory(options.dir)
+      }
+    }
+  }
+
+  const scheduleFlush = (): void => {
+    if (flushing !== null) return
+    flushing = flush().finally(() => {
+      flushing = null
+      if (queue.length > 0) scheduleFlush()
+    })
+  }
+
+  const wakeWaiters = (): void => {
+    while (spaceWaiters.length > 0) {
+      const next = spaceWaiters[0] as { bytes: number, resolve: () => void }
+      if (backlog > 0 && backlog + next.bytes > options.maxBytes) break
+      spaceWaiters.shift()
+      backlog += next.bytes
+      next.resolve()
+    }
+  }
+
+  const spool: Spool = {
+    async append (body) {
+      if (closed) throw new GW_SPOOL_CLOSED()
+      const bytes = HEADER_BYTES + body.length
+      // A record larger than the whole bound is still accepted when the spool is empty.
+      if (spaceWaiters.length > 0 || (backlog > 0 && backlog + bytes > options.maxBytes)) {
+        await new Promise<void>((resolve) => spaceWaiters.push({ bytes, resolve }))
+        if (closed) throw new GW_SPOOL_CLOSED()
+      } else {
+        backlog += bytes
+      }
+      const header = Buffer.allocUnsafe(HEADER_BYTES)
+      header.writeUInt32LE(MAGIC, 0)
+      header.writeUInt32LE(body.length, 4)
+      header.writeUInt32LE(crc32(body), 8)
+      return await new Promise<SpooledRecord>((resolve, reject) => {
+        queue.push({ header, body, resolve, reject })
+        scheduleFlush()
+      })
+    },
+
+    release (end, bytes) {
+      backlog -= bytes
+      checkpoint = end
+      checkpointTask = checkpointTask.then(writeCheckpoint).catch(() => {})
+      wakeWaiters()
+    },
+
+    get backlogBytes () { return backlog },
+    get waitingAppends () { return spaceWaiters.length },
+
+    async close () {
+      if (closed) return
+      closed = true
+      while (flushing !== null) await flushing
+      for (const waiter of spaceWaiters.splice(0)) waiter.resolve()
+      await checkpointTask
+      await handle.close()
+    }
+  }
+
+  return {
+    spool,
+    recovery: {
+      records: recovery.records,
+      segments: recovery.segmentNumbers.length,
+      truncatedBytes: recovery.truncatedBytes,
+      corruptBytes: recovery.corruptBytes
+    }
+  }
+}
+
+async function syncDirectory (dir: string): Promise<void> {
+  const directory = await fs.promises.open(dir, 'r')
+  try {
+    await directory.sync()
+  } finally {
+    await directory.close()
+  }
+}
+
+async function readCheckpoint (dir: string): Promise<SpoolPosition | null> {
+  try {
+    const value = JSON.parse(await fs.promises.readFile(path.join(dir, CHECKPOINT_FILE), 'utf8')) as SpoolPosition
+    return Number.isInteger(value.segment) && Number.isInteger(value.offset) ? value : null
+  } catch {
+    return null
+  }
+}
+
+async function recover (dir: string): Promise<{
+  records: SpooledRecord[], segmentNumbers: number[], lastSegment: number, truncatedBytes: number, corruptBytes: number
+}> {
+  const checkpoint = await readCheckpoint(dir)
+  const numbers = (await fs.promises.readdir(dir))
+    .map((name) => SEGMENT_FILE.exec(name)?.[1])
+    .filter((match): match is string => match !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b)
+  const records: SpooledRecord[] = []
+  const kept: number[] = []
+  let truncatedBytes = 0
+  let corruptBytes = 0
+
+  for (const [index, number] of numbers.entries()) {
+    const file = path.join(dir, segmentName(number))
+    if (checkpoint !== null && number < checkpoint.segment) {
+      await fs.promises.rm(file, { force: true })
+      continue
+    }
+    const data = await fs.promises.readFile(file)
+    let offset = checkpoint !== null && number === checkpoint.segment ? Math.min(checkpoint.offset, data.length) : 0
+    const isLast = index === numbers.length - 1
+    while (offset < data.length) {
+      const frame = readFrame(data, offset)
+      if (frame !== null) {
+        offset += frame.bytes
+        records.push({ body: frame.body, end: { segment: number, offset }, bytes: frame.bytes })
+        continue
+      }
+      // Either the torn tail of the write a crash interrupted, or damage: find the next good frame.
+      const next = findNextFrame(data, offset + 1)
+      if (next === -1) {
+        if (isLast) {
+          truncatedBytes += data.length - offset
+          await fs.promises.truncate(file, offset)
+        } else {
+          corruptBytes += data.length - offset
+        }
+        break
+      }
+      corruptBytes += next - offset
+      offset = next
+    }
+    if (offset > 0 || data.length > 0) kept.push(number)
+    else await fs.promises.rm(file, { force: true })
+  }
+  return { records, segmentNumbers: kept, lastSegment: numbers.at(-1) ?? 0, truncatedBytes, corruptBytes }
+}
+
+function readFrame (data: Buffer, offset: number): { body: Buffer, bytes: number } | null {
+  if (offset + HEADER_BYTES > data.length) return null
+  if (data.readUInt32LE(offset) !== MAGIC) return null
+  const length = data.readUInt32LE(offset + 4)
+  const end = offset + HEADER_BYTES + length
+  if (end > data.length) return null
+  const body = data.subarray(offset + HEADER_BYTES, end)
+  if (crc32(body) !== data.readUInt32LE(offset + 8)) return null
+  return { body, bytes: HEADER_BYTES + length }
+}
+
+function findNextFrame (data: Buffer, from: number): number {
+  const magic = Buffer.alloc(4)
+  magic.writeUInt32LE(MAGIC, 0)
+  for (let at = data.indexOf(magic, from); at !== -1; at = data.indexOf(magic, at + 1)) {
+    if (readFrame(data, at) !== null) return at
+  }
+  return -1
+}

@@ -1,0 +1,46 @@
+import type { Client } from 'aedes'
+
+export interface DeviceSession {
+  deviceId: string
+  connectedAt: Date
+  /** Set when the broker saw the keep-alive expire, to tell that apart from other lost connections. */
+  keepaliveExpired: boolean
+  /** Set when the platform closed the connection (credentials rotated, device disabled). */
+  revoked: boolean
+}
+
+/** Which device each MQTT connection belongs to, and each device's open connections. */
+export function createDeviceSessions () {
+  const byClient = new WeakMap<Client, DeviceSession>()
+  const byDevice = new Map<string, Set<Client>>()
+  // Last Will topic of a CONNECT, seen in preConnect, checked in authenticate.
+  const wills = new WeakMap<Client, string>()
+
+  return {
+    get: (client: Client): DeviceSession | undefined => byClient.get(client),
+    bind (client: Client, deviceId: string, at: Date): DeviceSession {
+      const session: DeviceSession = { deviceId, connectedAt: at, keepaliveExpired: false, revoked: false }
+      byClient.set(client, session)
+      let clients = byDevice.get(deviceId)
+      if (clients === undefined) byDevice.set(deviceId, clients = new Set())
+      clients.add(client)
+      return session
+    },
+    /** Returns how many connections the device still has. */
+    unbind (client: Client): number {
+      const session = byClient.get(client)
+      if (session === undefined) return 0
+      byClient.delete(client)
+      const clients = byDevice.get(session.deviceId)
+      clients?.delete(client)
+      if (clients !== undefined && clients.size === 0) byDevice.delete(session.deviceId)
+      return clients?.size ?? 0
+    },
+    clientsOf: (deviceId: string): Client[] => [...(byDevice.get(deviceId) ?? [])],
+    rememberWill: (client: Client, topic: string): void => { wills.set(client, topic) },
+    willOf: (client: Client): string | undefined => wills.get(client),
+    get deviceCount (): number { return byDevice.size }
+  }
+}
+
+export type DeviceSessions = ReturnType<typeof createDeviceSessions>

@@ -1,0 +1,105 @@
+import fastifyStatic from '@fastify/static'
+import { fastify, LogController } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Principal } from '../core/auth/roles.js'
+import { RouteResponse } from '../core/http/route.js'
+import type { RouteDefinition } from '../core/http/route.js'
+import type { Logger } from '../core/logger.js'
+import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND } from './errors.js'
+import { toErrorBody } from './http-errors.js'
+
+export interface HttpAppDeps {
+  logger: Logger
+  routes: readonly RouteDefinition[]
+  authenticate: (token: string) => Promise<Principal | null>
+  /** Folder of static pages served at `/`. */
+  publicDir?: string
+  bodyLimitBytes?: number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+function bearerToken (request: FastifyRequest): string | null {
+  const header = request.headers.authorization
+  if (typeof header !== 'string') return null
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  return match?.[1] ?? null
+}
+
+/**
+ * The fastify app: every module's RouteDefinitions become routes with their JSON Schemas (ajv),
+ * an access check before anything else is read (401 without a valid token, 403 for a role the route
+ * does not allow), and one error handler.
+ */
+export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance> {
+  const app = fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Per-request lines would cost more than most handlers; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimitBytes ?? 16 * 1024 * 1024,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } }
+  })
+  app.decorateRequest('principal', null)
+
+  // JSON-LD (EPCIS) and other +json types are JSON.
+  app.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+
+  app.setErrorHandler((error, request, reply) => {
+    const { body, internal } = toErrorBody(error)
+    if (internal) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed')
+    void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const { body } = toErrorBody(new WEB_NOT_FOUND(request.method, request.url.split('?')[0] ?? request.url))
+    void reply.code(404).send(body)
+  })
+
+  for (const route of deps.routes) {
+    const access = route.access
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: route.schema,
+      async onRequest (request: FastifyRequest) {
+        const token = bearerToken(request)
+        if (access === 'public') {
+          request.principal = token === null ? null : await deps.authenticate(token)
+          return
+        }
+        if (token === null) throw new WEB_AUTH_REQUIRED()
+        const principal = await deps.authenticate(token)
+        if (principal === null) throw new WEB_AUTH_INVALID()
+        if (principal.role !== 'admin' && !access.includes(principal.role)) {
+          throw new WEB_FORBIDDEN(principal.role, `${route.method} ${route.url}`)
+        }
+        request.principal = principal
+      },
+      async handler (request: FastifyRequest, reply: FastifyReply) {
+        const result = await route.handler({
+          params: request.params,
+          query: request.query,
+          body: request.body,
+          principal: request.principal,
+          headers: request.headers,
+          ip: request.ip
+        })
+        if (result instanceof RouteResponse) {
+          // Objects are serialised as JSON; strings, buffers and streams are sent as they are.
+          return await reply.code(result.status).headers(result.headers).send(result.body)
+        }
+        if (result === undefined) return await reply.code(204).send()
+        return result
+      }
+    })
+  }
+
+  if (deps.publicDir !== undefined) {
+    await app.register(fastifyStatic, { root: deps.publicDir, prefix: '/', index: ['index.html'], wildcard: true })
+  }
+  return app
+}

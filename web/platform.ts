@@ -1,0 +1,120 @@
+import { fileURLToPath } from 'node:url'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { createUserRoutes } from '../core/auth/users.routes.js'
+import { createUserService } from '../core/auth/users.service.js'
+import type { UserService } from '../core/auth/users.service.js'
+import type { Config } from '../core/config.js'
+import type { Database } from '../core/db/database.js'
+import { createMaintenance } from '../core/db/maintenance.js'
+import { migrate } from '../core/db/migrate.js'
+import type { MigrationSource } from '../core/db/migrate.js'
+import { openDatabase } from '../core/db/open-database.js'
+import { createEventBus } from '../core/event-bus.js'
+import type { EventBus } from '../core/event-bus.js'
+import type { RouteDefinition } from '../core/http/route.js'
+import { createLogger } from '../core/logger.js'
+import type { Logger } from '../core/logger.js'
+import { createMetricsRegistry } from '../core/metrics.js'
+import type { MetricsRegistry } from '../core/metrics.js'
+import { coreMigrations } from '../core/migrations.js'
+import { createGateway, gatewayMigrations } from '../gateway/index.js'
+import type { Gateway } from '../gateway/index.js'
+import { createHttpApp } from './app.js'
+import { WEB_PORT_IN_USE } from './errors.js'
+import { attachLiveUpdates } from './live.js'
+import { createSystemRoutes } from './system.routes.js'
+
+/** Every module's migrations, in dependency order. */
+export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations]
+
+export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
+
+export interface PlatformOptions {
+  logger?: Logger
+  /** Use this database instead of opening one from the configuration (tests). */
+  db?: Database
+  now?: () => number
+}
+
+export interface Platform {
+  config: Config
+  db: Database
+  bus: EventBus
+  metrics: MetricsRegistry
+  users: UserService
+  gateway: Gateway
+  app: FastifyInstance
+  routes: readonly RouteDefinition[]
+  http: AddressInfo
+  mqtt: AddressInfo
+  /** Set on the first start when ADMIN_PASSWORD was not given: print it once. */
+  generatedAdminPassword: string | null
+  stop (): Promise<void>
+}
+
+async function listenOrExplain<T> (variable: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new WEB_PORT_IN_USE(variable, port, `set ${variable} to a free port`)
+    }
+    throw error
+  }
+}
+
+/**
+ * The composition root: database (migrated), bus, users, gateway, HTTP app with socket.io; then the
+ * MQTT and HTTP listeners. Whatever started is stopped again if a later step fails.
+ */
+export async function startPlatform (config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config.log.level)
+  const cleanups: Array<() => Promise<void> | void> = []
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup()
+      } catch (error) {
+        logger.error({ err: error }, 'error while stopping')
+      }
+    }
+  }
+
+  try {
+    const db = options.db ?? await openDatabase({
+      url: config.database.url,
+      dataDir: config.database.dataDir,
+      onIdleError: (error) => logger.warn({ err: error }, 'database connection lost')
+    })
+    if (options.db === undefined) cleanups.push(() => db.close())
+    await migrate(db, allMigrations)
+
+    const bus = createEventBus(logger)
+    const metrics = createMetricsRegistry()
+    const users = await createUserService({ db, secret: config.auth.secret, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...(options.now === undefined ? {} : { now: options.now }) })
+    const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
+
+    const gateway = await createGateway({ config, db, bus, logger, metrics, ...(options.now === undefined ? {} : { now: options.now }) })
+    cleanups.push(() => gateway.stop())
+    const maintenance = createMaintenance({ db, logger, intervalSeconds: config.maintenance.intervalSeconds })
+    cleanups.push(() => maintenance.stop())
+
+    const routes = [...createUserRoutes(users), ...gateway.routes, ...createSystemRoutes({ db, metrics })]
+    const app = await createHttpApp({ logger, routes, authenticate: (token) => users.authenticate(token), publicDir })
+    cleanups.push(() => app.close())
+    const live = attachLiveUpdates({ server: app.server, bus, logger, authenticate: (token) => users.authenticate(token) })
+    cleanups.push(() => live.close())
+
+    const mqtt = await listenOrExplain('MQTT_PORT', config.mqtt.port, () => gateway.start())
+    await listenOrExplain('HTTP_PORT', config.http.port, () => app.listen({ port: config.http.port, host: config.http.host }))
+    const http = app.server.address() as AddressInfo
+    maintenance.start()
+    cleanups.push(() => bus.idle())
+
+    return { config, db, bus, metrics, users, gateway, app, routes, http, mqtt, generatedAdminPassword: generatedPassword, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
