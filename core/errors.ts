@@ -87,8 +87,6 @@ export function listErrorCodes (): ErrorCatalogEntry[] {
 
 export const CORE_CONFIG_INVALID = createError<[string]>(
   'CORE_CONFIG_INVALID', 'configuration is invalid:\n%s', 500)
-export const CORE_DB_QUERY_FAILED = createError<[string]>(
-  'CORE_DB_QUERY_FAILED', 'database query failed: %s', 500)
 export const CORE_DB_UNAVAILABLE = createError<[string]>(
   'CORE_DB_UNAVAILABLE', 'database is unavailable: %s', 503)
 export const CORE_DB_CLOSED = createError(

@@ -4,14 +4,10 @@ export const GW_DEVICE_NOT_FOUND = createError<[string]>(
   'GW_DEVICE_NOT_FOUND', 'device %s does not exist', 404)
 export const GW_DEVICE_ASSET_CODE_TAKEN = createError<[string]>(
   'GW_DEVICE_ASSET_CODE_TAKEN', 'asset code %s is already registered to another device', 409)
-export const GW_DEVICE_DISABLED = createError<[string]>(
-  'GW_DEVICE_DISABLED', 'device %s is disabled', 409)
 export const GW_TELEMETRY_RANGE_INVALID = createError<[string]>(
   'GW_TELEMETRY_RANGE_INVALID', 'time range is invalid: %s', 400)
 export const GW_TELEMETRY_TOO_MANY_BUCKETS = createError<[number, number]>(
   'GW_TELEMETRY_TOO_MANY_BUCKETS', 'the range holds %d buckets, more than the %d allowed; choose a wider bucket or a shorter range', 400)
-export const GW_SPOOL_CORRUPT = createError<[string, number, string]>(
-  'GW_SPOOL_CORRUPT', 'spool segment %s is corrupt at offset %d: %s', 500)
 export const GW_SPOOL_CLOSED = createError(
   'GW_SPOOL_CLOSED', 'the ingest spool is closed', 503)
 

@@ -1,12 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
-import type { Config } from '../core/config.js'
-import type { Database } from '../core/db/database.js'
 import type { MigrationSource } from '../core/db/migrate.js'
-import type { EventBus } from '../core/event-bus.js'
-import type { RouteDefinition } from '../core/http/route.js'
-import type { Logger } from '../core/logger.js'
-import type { MetricsRegistry } from '../core/metrics.js'
+import type { Audience, ModuleContext, PlatformModule } from '../core/module.js'
+import type { DomainEventName } from '../core/events.js'
 import { createDeviceRoutes } from './devices/device.routes.js'
 import { createDeviceService } from './devices/device.service.js'
 import { createIngestService } from './ingest/ingest.service.js'
@@ -27,28 +23,34 @@ export type { Broker } from './mqtt/broker.js'
 export type { Reading, DeviceEvent, DisconnectReason } from './events.js'
 export * as topics from './mqtt/topics.js'
 
+const FIELD_STAFF = ['role:admin', 'role:supervisor', 'role:agent', 'role:engineer']
+
+/** Live updates for the console: device lifecycle and presence to field staff, rejections to admins. */
+export const gatewayAudiences: Partial<Record<DomainEventName, Audience>> = {
+  'device.created': () => FIELD_STAFF,
+  'device.updated': () => FIELD_STAFF,
+  'device.disabled': () => FIELD_STAFF,
+  'device.enabled': () => FIELD_STAFF,
+  'device.connected': () => FIELD_STAFF,
+  'device.disconnected': () => FIELD_STAFF,
+  'device.event_received': () => FIELD_STAFF,
+  'payload.rejected': () => ['role:admin']
+}
+
 export const gatewayMigrations: MigrationSource = {
   module: 'gateway',
   dir: fileURLToPath(new URL('./migrations/', import.meta.url))
 }
 
-export interface GatewayDeps {
-  config: Config
-  db: Database
-  bus: EventBus
-  logger: Logger
-  metrics: MetricsRegistry
-  now?: () => number
-}
-
 /**
  * The device gateway: registry, MQTT broker with per-device auth and ACL, durable ingest, presence and
- * the telemetry API. `start` opens the MQTT listener; `stop` closes it, then drains what it can.
+ * the telemetry API. `start` opens the MQTT listener on MQTT_HOST:MQTT_PORT; `stop` closes it and
+ * stops the drainer (what is not yet in the database stays in the spool for the next start).
  */
-export async function createGateway (deps: GatewayDeps) {
-  const { config, db, bus } = deps
-  const logger = deps.logger.child({ module: 'gateway' })
-  const metrics = createGatewayMetrics(deps.metrics)
+export async function createGateway (ctx: ModuleContext) {
+  const { config, db, bus, now } = ctx
+  const logger = ctx.logger.child({ module: 'gateway' })
+  const metrics = createGatewayMetrics(ctx.metrics)
   const devices = createDeviceService({ db, bus })
   const ingest = await createIngestService({
     db,
@@ -59,28 +61,33 @@ export async function createGateway (deps: GatewayDeps) {
     batchPoints: config.ingest.batchPoints,
     limits: { maxPayloadBytes: config.telemetry.maxPayloadBytes, maxFutureMicros: config.telemetry.maxFutureSeconds * 1e6 },
     deadLetterMaxBytes: config.deadLetter.maxPayloadBytes,
-    ...(deps.now === undefined ? {} : { now: deps.now })
+    now
   })
-  const presence = createPresence({ repo: devices.repository, bus, logger, ...(deps.now === undefined ? {} : { now: deps.now }) })
+  const presence = createPresence({ repo: devices.repository, bus, logger, now })
   const broker = await createBroker({ credentials: devices.credentials, ingest, presence, bus, metrics, logger })
   const telemetry = createTelemetryService(db)
-  const routes: RouteDefinition[] = [
-    ...createDeviceRoutes(devices, broker),
-    ...createTelemetryRoutes({ devices, telemetry, db, ...(deps.now === undefined ? {} : { now: deps.now }) })
-  ]
+  let address: AddressInfo | null = null
 
   return {
+    name: 'gateway',
+    routes: [
+      ...createDeviceRoutes(devices, broker),
+      ...createTelemetryRoutes({ devices, telemetry, db, now })
+    ],
+    audiences: gatewayAudiences,
     devices,
     ingest,
     broker,
     telemetry,
-    routes,
 
-    async start (): Promise<AddressInfo> {
+    /** Where the MQTT listener is bound, once started. */
+    get mqttAddress (): AddressInfo | null { return address },
+
+    async start (): Promise<void> {
       await applyTelemetryPolicies(db, config.telemetry)
       await presence.markAllOffline()
       presence.start()
-      return await broker.listen(config.mqtt.port, config.mqtt.host)
+      address = await broker.listen(config.mqtt.port, config.mqtt.host)
     },
 
     async stop (): Promise<void> {
@@ -88,7 +95,7 @@ export async function createGateway (deps: GatewayDeps) {
       await presence.stop()
       await ingest.close()
     }
-  }
+  } satisfies PlatformModule & Record<string, unknown>
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>

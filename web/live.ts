@@ -4,28 +4,13 @@ import type { Principal, Role } from '../core/auth/roles.js'
 import type { EventBus } from '../core/event-bus.js'
 import type { DomainEventEnvelope, DomainEventName } from '../core/events.js'
 import type { Logger } from '../core/logger.js'
+import type { Audience } from '../core/module.js'
 
 /**
  * Live updates over socket.io. A client connects with `auth: { token }` and joins the room of its role
  * (and `org:<orgId>` for org staff); domain events from the bus are emitted, under their own name, to
- * the rooms their audience rule names. Events without a rule go to admins only.
+ * the rooms their module's audience rule names. Events without a rule go to admins only.
  */
-export type Audience = (payload: unknown) => string[]
-
-const STAFF = ['role:admin', 'role:supervisor', 'role:agent']
-const FIELD = [...STAFF, 'role:engineer']
-
-export const defaultAudiences: Partial<Record<DomainEventName, Audience>> = {
-  'device.created': () => FIELD,
-  'device.updated': () => FIELD,
-  'device.disabled': () => FIELD,
-  'device.enabled': () => FIELD,
-  'device.connected': () => FIELD,
-  'device.disconnected': () => FIELD,
-  'device.event_received': () => FIELD,
-  'payload.rejected': () => ['role:admin']
-}
-
 export function roomOfRole (role: Role): string {
   return `role:${role}`
 }
@@ -39,7 +24,7 @@ export function attachLiveUpdates (deps: {
   /** Rooms an anonymous client may join from its handshake (e.g. a public tracking page). */
   publicRooms?: (query: Record<string, unknown>) => Promise<string[]>
 }) {
-  const audiences = { ...defaultAudiences, ...deps.audiences }
+  const audiences = deps.audiences ?? {}
   const io = new Server(deps.server, { serveClient: true, cors: { origin: false } })
 
   io.use((socket, next) => {

@@ -18,6 +18,7 @@ import type { Logger } from '../core/logger.js'
 import { createMetricsRegistry } from '../core/metrics.js'
 import type { MetricsRegistry } from '../core/metrics.js'
 import { coreMigrations } from '../core/migrations.js'
+import type { ModuleContext, PlatformModule } from '../core/module.js'
 import { createGateway, gatewayMigrations } from '../gateway/index.js'
 import type { Gateway } from '../gateway/index.js'
 import { createHttpApp } from './app.js'
@@ -32,7 +33,7 @@ export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
 export interface PlatformOptions {
   logger?: Logger
-  /** Use this database instead of opening one from the configuration (tests). */
+  /** Use this database instead of opening one from the configuration (tests); it is not closed by stop. */
   db?: Database
   now?: () => number
 }
@@ -44,6 +45,7 @@ export interface Platform {
   metrics: MetricsRegistry
   users: UserService
   gateway: Gateway
+  modules: readonly PlatformModule[]
   app: FastifyInstance
   routes: readonly RouteDefinition[]
   http: AddressInfo
@@ -65,11 +67,12 @@ async function listenOrExplain<T> (variable: string, port: number, listen: () =>
 }
 
 /**
- * The composition root: database (migrated), bus, users, gateway, HTTP app with socket.io; then the
- * MQTT and HTTP listeners. Whatever started is stopped again if a later step fails.
+ * The composition root: database (migrated), bus, users, the domain modules, the HTTP app with
+ * socket.io; then the MQTT and HTTP listeners. Whatever started is stopped again if a later step fails.
  */
 export async function startPlatform (config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config.log.level)
+  const now = options.now ?? Date.now
   const cleanups: Array<() => Promise<void> | void> = []
   const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -90,29 +93,51 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     if (options.db === undefined) cleanups.push(() => db.close())
     await migrate(db, allMigrations)
 
-    const bus = createEventBus(logger)
+    const bus = createEventBus(logger, now)
+    cleanups.push(() => bus.idle())
     const metrics = createMetricsRegistry()
-    const users = await createUserService({ db, secret: config.auth.secret, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...(options.now === undefined ? {} : { now: options.now }) })
-    const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
-
-    const gateway = await createGateway({ config, db, bus, logger, metrics, ...(options.now === undefined ? {} : { now: options.now }) })
-    cleanups.push(() => gateway.stop())
     const maintenance = createMaintenance({ db, logger, intervalSeconds: config.maintenance.intervalSeconds })
     cleanups.push(() => maintenance.stop())
+    const ctx: ModuleContext = { config, db, bus, logger, metrics, maintenance, now }
 
-    const routes = [...createUserRoutes(users), ...gateway.routes, ...createSystemRoutes({ db, metrics })]
-    const app = await createHttpApp({ logger, routes, authenticate: (token) => users.authenticate(token), publicDir })
+    const users = await createUserService({ db, secret: config.auth.secret, tokenTtlSeconds: config.auth.tokenTtlSeconds, now })
+    const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
+
+    const gateway = await createGateway(ctx)
+    // Domain modules, in dependency order; each is given the context and the ports it needs from others.
+    const modules: PlatformModule[] = [gateway]
+    for (const module of modules) {
+      const stopModule = module.stop
+      if (stopModule !== undefined) cleanups.push(() => stopModule.call(module))
+    }
+
+    const routes = [...createUserRoutes(users), ...modules.flatMap((module) => module.routes), ...createSystemRoutes({ db, metrics })]
+    const authenticate = (token: string): ReturnType<UserService['authenticate']> => users.authenticate(token)
+    const app = await createHttpApp({ logger, routes, authenticate, publicDir })
     cleanups.push(() => app.close())
-    const live = attachLiveUpdates({ server: app.server, bus, logger, authenticate: (token) => users.authenticate(token) })
+    const live = attachLiveUpdates({
+      server: app.server,
+      bus,
+      logger,
+      authenticate,
+      audiences: Object.assign({}, ...modules.map((module) => module.audiences ?? {}))
+    })
     cleanups.push(() => live.close())
 
-    const mqtt = await listenOrExplain('MQTT_PORT', config.mqtt.port, () => gateway.start())
+    await listenOrExplain('MQTT_PORT', config.mqtt.port, () => gateway.start())
+    for (const module of modules) {
+      if (module !== gateway && module.start !== undefined) await module.start()
+    }
     await listenOrExplain('HTTP_PORT', config.http.port, () => app.listen({ port: config.http.port, host: config.http.host }))
-    const http = app.server.address() as AddressInfo
     maintenance.start()
-    cleanups.push(() => bus.idle())
 
-    return { config, db, bus, metrics, users, gateway, app, routes, http, mqtt, generatedAdminPassword: generatedPassword, stop }
+    return {
+      config, db, bus, metrics, users, gateway, modules, app, routes,
+      http: app.server.address() as AddressInfo,
+      mqtt: gateway.mqttAddress as AddressInfo,
+      generatedAdminPassword: generatedPassword,
+      stop
+    }
   } catch (error) {
     await stop()
     throw error

@@ -30,6 +30,15 @@ function wrapError (error: unknown): Error {
   return new DatabaseError(e.message ?? String(error), { code: e.code, detail: e.detail, constraint: e.constraint })
 }
 
+/** Several statements, no parameters: pg answers with one result per statement, which we do not need. */
+async function runScript (client: pg.Pool | pg.PoolClient, sql: string): Promise<void> {
+  try {
+    await client.query(sql)
+  } catch (error) {
+    throw wrapError(error)
+  }
+}
+
 async function run<Row> (client: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
   try {
     const result = await client.query(sql, params as unknown[])
@@ -97,7 +106,7 @@ function createServerDatabase (pool: pg.Pool, timescaledb: boolean): Database {
         await run(client, 'BEGIN', [])
         const tx: Transaction = {
           query: <Row>(sql: string, params: readonly unknown[] = []) => run<Row>(client, sql, params),
-          exec: async (sql: string) => { await run(client, sql, []) }
+          exec: async (sql: string) => { await runScript(client, sql) }
         }
         const result = await fn(tx)
         await run(client, 'COMMIT', [])
@@ -129,7 +138,7 @@ function createServerDatabase (pool: pg.Pool, timescaledb: boolean): Database {
     },
 
     async exec (sql) {
-      await run(pool, sql, [])
+      await runScript(pool, sql)
     },
 
     async ping () {
