@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
 import type { Database, DriverName } from '../../core/db/database.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
@@ -46,15 +47,10 @@ export async function openTestDatabase (driver: DriverName, options: { migrate?:
   }
 }
 
-interface TapLike {
-  test (name: string, fn: (t: any) => Promise<void>): Promise<void> | void
-  comment (...message: unknown[]): void
-}
-
 /** Run `fn` once per driver as a subtest named `<name> [driver]`; say so when the server is skipped. */
-export function forEachDriver<T extends TapLike> (t: T, name: string, fn: (t: T, driver: DriverName) => Promise<void>): void {
+export function forEachDriver (t: Test, name: string, fn: (t: Test, driver: DriverName) => Promise<void>): void {
   if (serverUrl === null) t.comment(`server driver skipped for "${name}": TEST_DATABASE_URL is not set`)
   for (const driver of testDrivers()) {
-    void t.test(`${name} [${driver}]`, (sub: T) => fn(sub, driver))
+    void t.test(`${name} [${driver}]`, (sub) => fn(sub, driver))
   }
 }
