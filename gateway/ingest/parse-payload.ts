@@ -38,11 +38,18 @@ function reject (error: AfterlineError): Rejection {
 }
 
 function describe (errors: ErrorObject[] | null | undefined): string {
-  const error = errors?.[0]
-  if (error === undefined) return 'invalid'
-  const where = `payload${error.instancePath.replace(/\//g, '.')}`
-  const property = typeof error.params.propertyName === 'string' ? ` (property ${JSON.stringify(error.params.propertyName)})` : ''
-  return `${where} ${error.message ?? 'is invalid'}${property}`
+  const list = errors ?? []
+  const where = (error: ErrorObject): string => `payload${error.instancePath.replace(/\//g, '.')}`
+  // propertyNames failures carry the offending key on the outer error.
+  const named = list.find((error) => typeof error.params.propertyName === 'string')
+  if (named !== undefined) {
+    const name = named.params.propertyName as string
+    return name === 'ts'
+      ? `${where(named)} mixes "ts" with metrics; send {"ts":…,"values":{…}}`
+      : `${where(named)} has an invalid metric name ${JSON.stringify(name)} (a letter or _, then letters, digits, _ . : -; at most 64)`
+  }
+  const error = list[0]
+  return error === undefined ? 'invalid' : `${where(error)} ${error.message ?? 'is invalid'}`
 }
 
 function decodeJson (payload: Uint8Array, limits: PayloadLimits): ParseResult<unknown> {

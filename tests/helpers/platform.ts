@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Role } from '../../core/auth/roles.js'
 import { loadConfig } from '../../core/config.js'
-import type { DriverName } from '../../core/db/database.js'
+import type { Database, DriverName } from '../../core/db/database.js'
 import { createSilentLogger } from '../../core/logger.js'
 import { startPlatform } from '../../web/platform.js'
 import type { Platform } from '../../web/platform.js'
@@ -29,9 +29,16 @@ export interface TestPlatform {
  * The whole platform on loopback, ports chosen by the OS, a fresh database (a private schema on the
  * server driver, in memory embedded) and a temporary DATA_DIR for the spool.
  */
-export async function startTestPlatform (driver: DriverName, options: { env?: Record<string, string>, now?: () => number } = {}): Promise<TestPlatform> {
+export async function startTestPlatform (driver: DriverName, options: {
+  env?: Record<string, string>
+  now?: () => number
+  /** A database the test opened itself (e.g. through a proxy); the test closes it. */
+  db?: Database
+} = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-test-'))
-  const database = await openTestDatabase(driver, { migrate: false })
+  const database = options.db === undefined
+    ? await openTestDatabase(driver, { migrate: false })
+    : { db: options.db, close: async () => {} }
   const config = loadConfig({
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
