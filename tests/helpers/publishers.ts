@@ -22,7 +22,15 @@ export interface PublishLog {
  * A lost connection ends that device's run (what was in flight counts as unacknowledged).
  */
 export async function runPublishers (url: string, devices: RegisteredDevice[], options: {
-  messages: number, base: number, window?: number, ratePerDevice?: number, log?: PublishLog, startAt?: number
+  messages: number
+  base: number
+  window?: number
+  ratePerDevice?: number
+  log?: PublishLog
+  /** First message index per device (default 0): resend from there. */
+  startAt?: (deviceId: string) => number
+  /** Called after each acknowledgement (e.g. to kill the server mid-run). */
+  onAck?: () => void
 }): Promise<PublishLog> {
   const log = options.log ?? { acked: new Map(), unacked: new Map() }
   const window = options.window ?? 10
@@ -38,21 +46,29 @@ export async function runPublishers (url: string, devices: RegisteredDevice[], o
       return
     }
     let lost = false
-    client.on('close', () => { lost = true })
-    client.on('error', () => { lost = true })
+    // mqtt.js keeps unacknowledged QoS 1 messages for a reconnect that never comes here, so their
+    // promises would never settle: a lost connection settles them as unacknowledged.
+    let onLost: () => void = () => {}
+    const connectionLost = new Promise<never>((_resolve, reject) => { onLost = () => reject(new Error('connection lost')) })
+    connectionLost.catch(() => {})
+    const markLost = (): void => { lost = true; onLost() }
+    client.on('close', markLost)
+    client.on('error', markLost)
     const started = Date.now()
-    let next = options.startAt ?? 0
+    const first = options.startAt?.(device.id) ?? 0
+    let next = first
     const worker = async (): Promise<void> => {
       while (next < options.messages && !lost) {
         const i = next++
         const ts = options.base + i
         if (options.ratePerDevice !== undefined) {
-          const due = started + (i - (options.startAt ?? 0)) * 1000 / options.ratePerDevice
+          const due = started + (i - first) * 1000 / options.ratePerDevice
           if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()))
         }
         try {
-          await client.publishAsync(`devices/${device.id}/telemetry`, messageFor(ts, i), { qos: 1 })
+          await Promise.race([client.publishAsync(`devices/${device.id}/telemetry`, messageFor(ts, i), { qos: 1 }), connectionLost])
           acked.push(ts)
+          options.onAck?.()
         } catch {
           unacked.push(ts)
           lost = true
