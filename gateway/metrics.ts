@@ -35,6 +35,7 @@ export function createGatewayMetrics (registry: MetricsRegistry) {
       registers
     }),
     dbRowsWritten: new Counter({ name: 'afterline_db_rows_written_total', help: 'readings, events and dead letters written by the drainer', labelNames: ['table'] as const, registers }),
+    unstorable: new Counter({ name: 'afterline_ingest_unstorable_total', help: 'messages the database refused on their own, set aside in the spool folder (unstorable.jsonl)', registers }),
     dbWriteFailures: new Counter({ name: 'afterline_db_write_failures_total', help: 'failed drain batches (retried)', registers }),
     clients: new Gauge({ name: 'afterline_mqtt_clients_connected', help: 'device connections open', registers, collect () { this.set(sources.clients()) } }),
     refused: new Counter({ name: 'afterline_mqtt_connections_refused_total', help: 'CONNECTs refused, by reason', labelNames: ['reason'] as const, registers }),

@@ -1,4 +1,5 @@
 import type { Database } from '../../core/db/database.js'
+import { isConnectionError } from '../../core/db/database.js'
 import type { Logger } from '../../core/logger.js'
 import type { DeviceEvent, Reading } from '../events.js'
 import { createIngestRepository } from './ingest.repository.js'
@@ -18,6 +19,11 @@ export interface DrainerHooks {
   /** Called after each committed batch. */
   onWritten?: (stats: { readings: number, events: number, deadLetters: number, seconds: number }) => void
   onFailed?: (error: Error, attempt: number) => void
+  /**
+   * A message the database refuses on its own (not a connection problem), after retries: it must be
+   * kept somewhere else so it neither blocks the drain forever nor is lost.
+   */
+  onUnstorable: (item: DrainItem, error: Error) => Promise<void>
 }
 
 const MIN_BACKOFF_MS = 100
@@ -29,7 +35,7 @@ const MAX_BACKOFF_MS = 5000
  * connection cut) is retried with backoff, unchanged, until it commits — the spool keeps everything
  * meanwhile, and its bound turns a long outage into backpressure on the devices.
  */
-export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks?: DrainerHooks }) {
+export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks: DrainerHooks }) {
   const repo = createIngestRepository(deps.db)
   let queue: DrainItem[] = []
   let head = 0
@@ -38,6 +44,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
   let loop: Promise<void> | null = null
   let idleWaiters: Array<() => void> = []
   let inFlight = false
+  let lastError: unknown = null
 
   const pendingCount = (): number => queue.length - head
 
@@ -106,6 +113,35 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
     return { readings: readings.ts.length, events: events.ts.length, deadLetters: dead.receivedAt.length }
   }
 
+  const release = (batch: readonly DrainItem[]): void => {
+    const last = batch[batch.length - 1] as DrainItem
+    deps.spool.release(last.end, batch.reduce((sum, item) => sum + item.bytes, 0))
+  }
+
+  /**
+   * The database refused a batch for a reason other than the connection: write its messages one by
+   * one, so one message it will never accept cannot hold back the others; that one goes to
+   * `onUnstorable` after a few tries. Connection errors propagate (the whole batch is retried).
+   */
+  const writeOneByOne = async (batch: readonly DrainItem[]): Promise<void> => {
+    for (const item of batch) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await write([item])
+          break
+        } catch (error) {
+          if (isConnectionError(error)) throw error
+          if (attempt >= 3) {
+            deps.logger.error({ err: error, deviceId: item.deviceId, kind: item.kind }, 'ingest: the database refuses this message; it is set aside')
+            await deps.hooks.onUnstorable(item, error as Error)
+            break
+          }
+        }
+      }
+      release([item])
+    }
+  }
+
   const run = async (): Promise<void> => {
     let attempt = 0
     let batch: DrainItem[] = []
@@ -123,15 +159,20 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
       inFlight = true
       const started = process.hrtime.bigint()
       try {
-        const written = await write(batch)
-        const last = batch[batch.length - 1] as DrainItem
-        deps.spool.release(last.end, batch.reduce((sum, item) => sum + item.bytes, 0))
-        deps.hooks?.onWritten?.({ ...written, seconds: Number(process.hrtime.bigint() - started) / 1e9 })
+        if (attempt > 0 && !isConnectionError(lastError)) {
+          await writeOneByOne(batch)
+        } else {
+          const written = await write(batch)
+          release(batch)
+          deps.hooks.onWritten?.({ ...written, seconds: Number(process.hrtime.bigint() - started) / 1e9 })
+        }
         batch = []
         attempt = 0
+        lastError = null
       } catch (error) {
         attempt++
-        deps.hooks?.onFailed?.(error as Error, attempt)
+        lastError = error
+        deps.hooks.onFailed?.(error as Error, attempt)
         if (attempt === 1 || attempt % 20 === 0) {
           deps.logger.warn({ err: error, attempt, pending: pendingCount() + batch.length }, 'ingest: database write failed; retrying, readings stay in the spool')
         }

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Database } from '../../core/db/database.js'
 import type { EventBus } from '../../core/event-bus.js'
 import type { Logger } from '../../core/logger.js'
@@ -13,6 +15,19 @@ import { openSpool } from './spool.js'
 import type { Spool, SpooledRecord } from './spool.js'
 
 export type IngestKind = 'telemetry' | 'events'
+
+/** Messages the database refused on their own, kept as JSON lines beside the spool for an operator. */
+export const UNSTORABLE_FILE = 'unstorable.jsonl'
+
+const jsonBytes = (_key: string, value: unknown): unknown => {
+  if (value instanceof Uint8Array) return { base64: Buffer.from(value).toString('base64') }
+  const buffer = value as { type?: unknown, data?: unknown }
+  // Buffer#toJSON runs before the replacer sees the value.
+  if (buffer !== null && typeof buffer === 'object' && buffer.type === 'Buffer' && Array.isArray(buffer.data)) {
+    return { base64: Buffer.from(buffer.data as number[]).toString('base64') }
+  }
+  return value
+}
 
 export interface IngestOptions {
   db: Database
@@ -52,7 +67,11 @@ export async function createIngestService (options: IngestOptions) {
         metrics.dbRowsWritten.inc({ table: 'device_events' }, stats.events)
         metrics.dbRowsWritten.inc({ table: 'dead_letters' }, stats.deadLetters)
       },
-      onFailed: () => metrics.dbWriteFailures.inc()
+      onFailed: () => metrics.dbWriteFailures.inc(),
+      onUnstorable: async (item, error) => {
+        metrics.unstorable.inc()
+        await fs.promises.appendFile(path.join(options.spool.dir, UNSTORABLE_FILE), JSON.stringify({ item, error: error.message, at: new Date(now()).toISOString() }, jsonBytes) + '\n')
+      }
     }
   })
   metrics.sources.spoolBacklogBytes = () => spool.backlogBytes

@@ -33,8 +33,11 @@ const validateEvents = ajv.compile(eventPayloadSchema)
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/
 
+// PostgreSQL text cannot hold NUL, and control characters make unreadable logs: escape them.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+
 function reject (error: AfterlineError): Rejection {
-  return { ok: false, code: error.code, reason: error.message }
+  return { ok: false, code: error.code, reason: error.message.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) }
 }
 
 function describe (errors: ErrorObject[] | null | undefined): string {
@@ -137,6 +140,8 @@ export function parseEventPayload (payload: Uint8Array, receivedAt: number, limi
   if (!decoded.ok) return decoded
   if (!validateEvents(decoded.value)) return reject(new GW_PAYLOAD_INVALID(describe(validateEvents.errors)))
 
+  // jsonb and text refuse NUL characters; a payload carrying one could never be stored.
+  if (JSON.stringify(decoded.value).includes('\\u0000')) return reject(new GW_PAYLOAD_INVALID('payload contains a NUL character (\\u0000), which cannot be stored'))
   const entries = (Array.isArray(decoded.value) ? decoded.value : [decoded.value]) as Array<Record<string, unknown>>
   const events: Array<Omit<DeviceEvent, 'deviceId'>> = []
   for (let i = 0; i < entries.length; i++) {
