@@ -46,6 +46,8 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
   })
   app.decorateRequest('principal', null)
 
+  // Bodies are JSON; a text/plain body would otherwise reach the schema as a string.
+  app.removeContentTypeParser('text/plain')
   // JSON-LD (EPCIS) and other +json types are JSON.
   app.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
