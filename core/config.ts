@@ -22,6 +22,7 @@ export const configVariables = {
   SPOOL_MAX_MB: { schema: { type: 'integer', minimum: 1 }, default: 256, doc: 'spool bound; when full the broker stops reading device sockets instead of dropping' },
   SPOOL_FSYNC: { schema: { type: 'boolean' }, default: true, doc: 'fdatasync each group commit before acknowledging (false: survives a process kill, not a power cut)' },
   INGEST_BATCH_POINTS: { schema: { type: 'integer', minimum: 100, maximum: 200000 }, default: 20000, doc: 'most readings written to the database in one transaction' },
+  INGEST_MAX_LAG_S: { schema: { type: 'number', minimum: 0 }, default: 10, doc: 'while the broker is saturated, readings may wait this long in the spool before the drainer takes CPU from it' },
   TELEMETRY_MAX_PAYLOAD_BYTES: { schema: { type: 'integer', minimum: 256 }, default: 262144, doc: 'largest telemetry or event payload accepted; larger ones are dead-lettered' },
   TELEMETRY_MAX_FUTURE_S: { schema: { type: 'integer', minimum: 0 }, default: 86400, doc: 'how far ahead of server time a reading timestamp may be' },
   TELEMETRY_RETENTION_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 400, doc: 'TimescaleDB retention policy for raw telemetry' },
@@ -43,7 +44,7 @@ export interface Config {
   readonly auth: { readonly secret: string | null; readonly tokenTtlSeconds: number }
   readonly log: { readonly level: LogLevel }
   readonly spool: { readonly dir: string; readonly maxBytes: number; readonly fsync: boolean }
-  readonly ingest: { readonly batchPoints: number }
+  readonly ingest: { readonly batchPoints: number, readonly maxLagMs: number }
   readonly telemetry: {
     readonly maxPayloadBytes: number
     readonly maxFutureSeconds: number
@@ -103,7 +104,7 @@ function toConfig (v: RawConfig): Config {
       maxBytes: (v.SPOOL_MAX_MB as number) * 1024 * 1024,
       fsync: v.SPOOL_FSYNC as boolean
     },
-    ingest: { batchPoints: v.INGEST_BATCH_POINTS as number },
+    ingest: { batchPoints: v.INGEST_BATCH_POINTS as number, maxLagMs: (v.INGEST_MAX_LAG_S as number) * 1000 },
     telemetry: {
       maxPayloadBytes: v.TELEMETRY_MAX_PAYLOAD_BYTES as number,
       maxFutureSeconds: v.TELEMETRY_MAX_FUTURE_S as number,

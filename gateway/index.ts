@@ -59,6 +59,7 @@ export async function createGateway (ctx: ModuleContext) {
     metrics,
     spool: config.spool,
     batchPoints: config.ingest.batchPoints,
+    maxLagMs: config.ingest.maxLagMs,
     limits: { maxPayloadBytes: config.telemetry.maxPayloadBytes, maxFutureMicros: config.telemetry.maxFutureSeconds * 1e6 },
     deadLetterMaxBytes: config.deadLetter.maxPayloadBytes,
     now

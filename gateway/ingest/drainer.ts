@@ -35,9 +35,25 @@ const MAX_BACKOFF_MS = 5000
  * connection cut) is retried with backoff, unchanged, until it commits — the spool keeps everything
  * meanwhile, and its bound turns a long outage into backpressure on the devices.
  */
-export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks: DrainerHooks }) {
+/**
+ * Write-behind pacing: while the broker's event loop is saturated, the drainer leaves the CPU to
+ * acknowledging devices — unless the oldest waiting message is `maxLagMs` old or the spool holds
+ * `deferBelowBytes` or more, in which case it drains at full speed. Bursts are absorbed by the spool and
+ * stored right after; sustained overload still drains at full speed and ends in backpressure.
+ */
+export interface DrainPacing {
+  isBusy: () => boolean
+  maxLagMs: number
+  deferBelowBytes: number
+  now: () => number
+}
+
+const DEFER_STEP_MS = 25
+
+export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks: DrainerHooks, pacing?: DrainPacing }) {
   const repo = createIngestRepository(deps.db)
   let queue: DrainItem[] = []
+  let enqueuedAt: number[] = []
   let head = 0
   let wake: (() => void) | null = null
   let running = false
@@ -61,6 +77,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head)
+      enqueuedAt = enqueuedAt.slice(head)
       head = 0
     }
     return batch
@@ -154,6 +171,12 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
           wake = null
           continue
         }
+        const pacing = deps.pacing
+        if (pacing !== undefined && running && pacing.isBusy() && deps.spool.backlogBytes < pacing.deferBelowBytes &&
+            pacing.now() - (enqueuedAt[head] as number) < pacing.maxLagMs) {
+          await new Promise((resolve) => setTimeout(resolve, DEFER_STEP_MS))
+          continue
+        }
         batch = takeBatch()
       }
       inFlight = true
@@ -187,6 +210,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
   return {
     enqueue (item: DrainItem): void {
       queue.push(item)
+      enqueuedAt.push(deps.pacing?.now() ?? 0)
       if (wake !== null) wake()
     },
 

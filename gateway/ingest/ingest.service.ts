@@ -11,6 +11,7 @@ import { parseEventPayload, parseTelemetryPayload } from './parse-payload.js'
 import type { PayloadLimits, Rejection } from './parse-payload.js'
 import { decodeRecord, encodeRecord, RecordKind } from './spool-record.js'
 import type { SpoolRecord } from './spool-record.js'
+import { createLoopMonitor } from './loop-monitor.js'
 import { openSpool } from './spool.js'
 import type { Spool, SpooledRecord } from './spool.js'
 
@@ -36,6 +37,8 @@ export interface IngestOptions {
   metrics: GatewayMetrics
   spool: { dir: string, maxBytes: number, fsync: boolean, segmentBytes?: number }
   batchPoints: number
+  /** Under full load, the most a reading may wait in the spool before the drainer insists (ms). */
+  maxLagMs: number
   limits: PayloadLimits
   deadLetterMaxBytes: number
   /** Epoch milliseconds; injected by tests. */
@@ -55,7 +58,9 @@ export async function createIngestService (options: IngestOptions) {
   const now = options.now ?? Date.now
   const { metrics, logger } = options
   const { spool, recovery } = await openSpool(options.spool)
+  const loop = createLoopMonitor()
   const drainer = createDrainer({
+    pacing: { isBusy: loop.isBusy, maxLagMs: options.maxLagMs, deferBelowBytes: options.spool.maxBytes / 4, now: Date.now },
     db: options.db,
     spool,
     batchPoints: options.batchPoints,
@@ -191,6 +196,7 @@ export async function createIngestService (options: IngestOptions) {
     get pendingMessages (): number { return drainer.pending },
 
     async close (): Promise<void> {
+      loop.stop()
       await drainer.stop()
       await spool.close()
     }

@@ -1,0 +1,71 @@
+/**
+ * Load generator for bench:ingest, run as its own process: raw MQTT 3.1.1 over TCP (pre-built packets,
+ * PUBACKs read as 4-byte frames), so generating load costs far less than handling it. Each device keeps
+ * `window` QoS 1 PUBLISHes in flight. Reads its job from stdin; prints one JSON line.
+ */
+import net from 'node:net'
+import { createInterface } from 'node:readline'
+import mqttPacket from 'mqtt-packet'
+
+interface Job {
+  port: number
+  devices: Array<{ username: string, password: string, id: string }>
+  messages: number
+  window: number
+  base: number
+}
+
+// stdin: the job as one JSON line, then "go" when the parent is ready to measure.
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+const job = JSON.parse((await lines.next()).value as string) as Job
+
+function payload (ts: number, n: number): string {
+  return `{"ts":${ts},"values":{"temp":${60 + (n % 40)},"rpm":${1500 + n},"pressure":${2 + (n % 7) / 10},"vibration":${(n % 13) / 100}}}`
+}
+
+async function connect (device: Job['devices'][number]): Promise<net.Socket> {
+  const socket = net.connect(job.port, '127.0.0.1')
+  socket.setNoDelay(true)
+  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
+  socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `load-${device.id}`.slice(0, 64), keepalive: 60, username: device.username, password: Buffer.from(device.password) }))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('data', (data: Buffer) => data[0] === 0x20 && data[3] === 0 ? resolve() : reject(new Error(`CONNACK refused: ${data.toString('hex')}`)))
+  })
+  return socket
+}
+
+async function drive (socket: net.Socket, device: Job['devices'][number]): Promise<void> {
+  const topic = `devices/${device.id}/telemetry`
+  let sent = 0
+  let acked = 0
+  let pending: Buffer = Buffer.alloc(0)
+  const send = (): void => {
+    const n = sent++
+    socket.write(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.base + n, n), qos: 1, messageId: (n % 65535) + 1, retain: false, dup: false }))
+  }
+  await new Promise<void>((resolve, reject) => {
+    socket.on('data', (data: Buffer) => {
+      pending = pending.length === 0 ? data : Buffer.concat([pending, data])
+      let offset = 0
+      while (pending.length - offset >= 4) {
+        if (pending[offset] !== 0x40) { reject(new Error(`unexpected packet 0x${pending[offset]?.toString(16)}`)); return }
+        offset += 4
+        acked++
+        if (sent < job.messages) send()
+      }
+      pending = pending.subarray(offset)
+      if (acked === job.messages) resolve()
+    })
+    socket.once('close', () => { if (acked < job.messages) reject(new Error(`connection closed after ${acked} acks`)) })
+    for (let i = 0; i < Math.min(job.window, job.messages); i++) send()
+  })
+}
+
+const sockets = await Promise.all(job.devices.map(connect))
+process.stdout.write('connected\n')
+await lines.next()
+const started = process.hrtime.bigint()
+await Promise.all(sockets.map((socket, i) => drive(socket, job.devices[i] as Job['devices'][number])))
+const seconds = Number(process.hrtime.bigint() - started) / 1e9
+for (const socket of sockets) socket.end()
+process.stdout.write(JSON.stringify({ seconds, messages: job.devices.length * job.messages }) + '\n')

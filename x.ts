@@ -1,0 +1,1 @@
+// quick: bare vs durable (no drain) on embedded only
