@@ -89,8 +89,11 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
   }
 
   // ---- transaction gate ----
+  // Transactions run one after another (a promise chain taken synchronously, so two begun in the same
+  // tick cannot both pass); while one is open, other callers' queries are parked until it ends.
   let inTransaction = false
   let parked: Array<() => void> = []
+  let transactionChain: Promise<void> = Promise.resolve()
   const waitForGate = async (): Promise<void> => {
     while (inTransaction) await new Promise<void>((resolve) => parked.push(resolve))
   }
@@ -116,7 +119,10 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     },
 
     async transaction<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
-      await waitForGate()
+      let release!: () => void
+      const previous = transactionChain
+      transactionChain = new Promise<void>((resolve) => { release = resolve })
+      await previous
       inTransaction = true
       try {
         await send({ op: 'query', sql: 'BEGIN', params: [] })
@@ -130,6 +136,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
         }
       } finally {
         openGate()
+        release()
       }
     },
 

@@ -72,6 +72,18 @@ forEachDriver(t, 'database drivers behave alike', async (t, driver) => {
     t.same((await outside).rows, [{ v: 100 }], 'the outside read saw neither the uncommitted nor a lost update')
   })
 
+  t.test('transactions begun in the same tick do not interleave', async (t) => {
+    await db.exec('CREATE TABLE ledger (k int PRIMARY KEY, v int)')
+    await db.query('INSERT INTO ledger VALUES (1, 0)')
+    // Read-modify-write in each transaction: interleaving would lose updates.
+    await Promise.all(Array.from({ length: 10 }, () => db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ v: number }>('SELECT v FROM ledger WHERE k = 1 FOR UPDATE')
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      await tx.query('UPDATE ledger SET v = $1 WHERE k = 1', [rows[0]!.v + 1])
+    })))
+    t.same((await db.query('SELECT v FROM ledger')).rows, [{ v: 10 }])
+  })
+
   t.test('copyFrom streams CSV rows in', async (t) => {
     async function * rows (): AsyncGenerator<string> {
       for (let i = 0; i < 5000; i++) yield `${i},${i / 2},"note, with ""quotes"" ${i}"\n`
