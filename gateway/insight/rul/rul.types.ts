@@ -94,7 +94,7 @@ export interface RulArtifact {
     ensemble: TreeEnsembleParams
     band: BandParams
   }
-  trainedOn: { units: number, rows: number, seconds: number, at: string, options: Record<string, unknown> }
+  trainedOn: { units: number, unitIds: string[], rows: number, seconds: number, at: string, options: Record<string, unknown> }
   metrics: Record<string, number>
 }
 
