@@ -1,5 +1,6 @@
 import type { RulArtifact } from './rul.types.js'
 import { createFeatureLayout } from './feature-state.js'
+import { depthOf, MAX_TREE_DEPTH } from './tree-scorer.js'
 
 /**
  * Checks a parsed JSON artefact before it is used: a model that loads must score without out-of-range reads.
@@ -77,6 +78,7 @@ function checkEnsemble (value: unknown, featureCount: number): void {
       }
       finiteAt(threshold[i], `${path}.threshold[${i}]`)
     }
+    if (depthOf({ feature, left, right }) > MAX_TREE_DEPTH) fail(path, `is deeper than ${MAX_TREE_DEPTH} levels`)
   })
 }
 

@@ -1,6 +1,6 @@
 import type { BandParams, RulArtifact, RulEstimate } from './rul.types.js'
 import { compileNormaliser, createFeatureLayout, type CompiledNormaliser, type FeatureLayout } from './feature-state.js'
-import { compileEnsemble, predictEnsemble, type CompiledEnsemble } from './gbdt.js'
+import { compileEnsemble, predictEnsemble, type CompiledEnsemble } from './tree-scorer.js'
 import { predictLinear } from './ridge.js'
 
 /**

@@ -1,7 +1,8 @@
 import type { BandParams, LinearParams, RulArtifact, RunToFailureHistory, TrainRulOptions, TreeEnsembleParams } from './rul.types.js'
 import { splitUnitsIntoFolds } from './folds.js'
 import { createFeatureLayout, createFeatureState, addReading, writeFeatures, compileNormaliser, nameFeatures, type FeatureLayout } from './feature-state.js'
-import { compileEnsemble, fitTreeEnsemble, predictEnsemble } from './gbdt.js'
+import { fitTreeEnsemble } from './gbdt.js'
+import { compileEnsemble, MAX_TREE_DEPTH, predictEnsemble } from './tree-scorer.js'
 import { coverageOf, quantileOf, rootMeanSquare } from './metrics.js'
 import { columnsOf, fitNormaliser, valueAt } from './normaliser.js'
 import { createRandom, type Random } from './random.js'
@@ -95,6 +96,7 @@ function resolveOptions (histories: readonly RunToFailureHistory[], options: Tra
   for (const key of positive) {
     if (!(Number(resolved[key]) > 0)) throw new RangeError(`options.${key} must be positive, got ${String(resolved[key])}`)
   }
+  if (!Number.isInteger(resolved.depth) || resolved.depth > MAX_TREE_DEPTH) throw new RangeError(`options.depth must be a whole number up to ${MAX_TREE_DEPTH}, got ${resolved.depth}`)
   if (resolved.subsample > 1 || resolved.colsample > 1) throw new RangeError('options.subsample and options.colsample must be at most 1')
   const [low, high] = resolved.band
   if (!(low > 0 && low < high && high < 1)) throw new RangeError(`options.band must be two quantiles 0 < low < high < 1, got ${JSON.stringify(resolved.band)}`)

@@ -87,6 +87,7 @@ t.test('bad input is rejected, naming the option', async (t) => {
   t.throws(() => trainRulModel(fleet, { ...OPTIONS, cap: 0 }), { message: /options\.cap must be a positive/ })
   t.throws(() => trainRulModel(fleet, { ...OPTIONS, stepUnit: 'days' as never }), { message: /options\.stepUnit/ })
   t.throws(() => trainRulModel(fleet, { ...OPTIONS, band: [0.9, 0.1] }), { message: /options\.band/ })
+  t.throws(() => trainRulModel(fleet, { ...OPTIONS, depth: 11 }), { message: /options\.depth must be a whole number up to 10/ })
   t.throws(() => trainRulModel(fleet, { ...OPTIONS, windows: [1] }), { message: /windows must be integers ≥ 2/ })
   t.throws(() => trainRulModel(fleet, { ...OPTIONS, sensors: ['humidity'] }), { message: /no history has sensor humidity/ })
   t.throws(() => trainRulModel([{ unitId: 'a', sensors: ['x', 'y'], rows: [[1, 2], [3]] }], OPTIONS), { message: /history a row 1 has 1 values for 2 sensors/ })
