@@ -90,11 +90,10 @@ export function createAlertRepository (db: Queryable) {
       if (alerts.length === 0) return
       await tx.query(
         `INSERT INTO insight_alerts (${COLUMNS})
-         SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(
-           id uuid, device_id uuid, kind text, cause text, severity text, metric text, status text, raised_at timestamptz,
-           acknowledged_at timestamptz, acknowledged_by text, cleared_at timestamptz, cleared_by text, clear_reason text,
-           evidence jsonb, rul jsonb, location jsonb, required_skills jsonb, required_parts jsonb, ord bigint)
-         ORDER BY ord
+         SELECT ${COLUMNS.split(',').map((column) => `r.${column.trim()}`).join(', ')}
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord),
+           LATERAL jsonb_populate_record(NULL::insight_alerts, e.doc) AS r
+         ORDER BY e.ord
          ON CONFLICT (id) DO UPDATE SET
            status = EXCLUDED.status, severity = EXCLUDED.severity,
            acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by,

@@ -58,6 +58,7 @@ export function createAlertService (options: AlertServiceOptions) {
 
   /** An alert that is not open in the book: 404 if unknown, 409 if cleared. */
   const notOpen = async (id: string): Promise<never> => {
+    await options.flushed()
     const stored = await repo.findById(id)
     if (stored === null) throw new GW_ALERT_NOT_FOUND(id).withDetails({ field: 'params.id' })
     throw new GW_ALERT_NOT_OPEN(id, stored.status).withDetails({ field: 'params.id' })
@@ -81,6 +82,7 @@ export function createAlertService (options: AlertServiceOptions) {
     async get (id: string): Promise<Alert> {
       const open = book.get(id)
       if (open !== null) return open
+      await options.flushed()
       const stored = await repo.findById(id)
       if (stored === null) throw new GW_ALERT_NOT_FOUND(id).withDetails({ field: 'params.id' })
       return stored
