@@ -1,4 +1,4 @@
-import type { BandParams, LinearParams, RulArtifact, RunToFailureHistory, TrainRulOptions, TreeEnsembleParams } from './rul.types.js'
+import type { BandParams, LinearParams, NormaliserParams, RulArtifact, RunToFailureHistory, TrainRulOptions, TreeEnsembleParams } from './rul.types.js'
 import { splitUnitsIntoFolds } from './folds.js'
 import { createFeatureLayout, createFeatureState, addReading, writeFeatures, compileNormaliser, nameFeatures, type FeatureLayout } from './feature-state.js'
 import { fitTreeEnsemble } from './gbdt.js'
@@ -8,7 +8,6 @@ import { columnsOf, fitNormaliser, valueAt } from './normaliser.js'
 import { createRandom, type Random } from './random.js'
 import { fitRidge, predictLinear } from './ridge.js'
 import { bandAround } from './model.js'
-import type { NormaliserParams } from './rul.types.js'
 
 export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
   seed: 1,
