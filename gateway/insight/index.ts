@@ -5,7 +5,6 @@ import type { DomainEventName } from '../../core/events.js'
 import type { Audience, ModuleContext } from '../../core/module.js'
 import type { DeviceService } from '../devices/device.service.js'
 import type { IngestService } from '../ingest/ingest.service.js'
-import { createAlertRepository } from './alerts/alert.repository.js'
 import { createAlertRoutes } from './alerts/alert.routes.js'
 import { createAlertService } from './alerts/alert.service.js'
 import { createDetectionPipeline } from './detection/pipeline.js'
@@ -92,7 +91,7 @@ export async function createInsight (deps: InsightDeps) {
   metrics.sources.readings = () => pipeline.counters.readings
   metrics.sources.openAlerts = () => alerts.book.size
   writer = createInsightWriter({
-    db, logger, alerts: createAlertRepository(db), states,
+    db, logger,
     snapshot: (deviceId) => {
       const state = pipeline.stateOf(deviceId)
       return state === undefined ? null : { deviceId, state: state.snapshot(), lastReadingUs: state.lastTs }

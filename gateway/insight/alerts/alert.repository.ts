@@ -49,7 +49,7 @@ function toAlert (row: AlertRow): Alert {
   }
 }
 
-function toRecord (alert: Alert): Record<string, unknown> {
+export function toAlertRecord (alert: Alert): Record<string, unknown> {
   return {
     id: alert.id,
     device_id: alert.deviceId,
@@ -72,6 +72,23 @@ function toRecord (alert: Alert): Record<string, unknown> {
   }
 }
 
+/**
+ * The statement that inserts or updates alerts given as a JSON array in parameter `$param`, in array
+ * order (a cause's cleared alert before its next one, so the open-cause index never sees two open).
+ */
+export function upsertAlertsSql (param: string): string {
+  return `INSERT INTO insight_alerts (${COLUMNS})
+    SELECT ${COLUMNS.split(',').map((column) => `r.${column.trim()}`).join(', ')}
+    FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(doc, ord),
+      LATERAL jsonb_populate_record(NULL::insight_alerts, e.doc) AS r
+    ORDER BY e.ord
+    ON CONFLICT (id) DO UPDATE SET
+      status = EXCLUDED.status, severity = EXCLUDED.severity,
+      acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by,
+      cleared_at = EXCLUDED.cleared_at, cleared_by = EXCLUDED.cleared_by, clear_reason = EXCLUDED.clear_reason,
+      evidence = EXCLUDED.evidence, rul = EXCLUDED.rul`
+}
+
 export interface AlertFilter {
   status?: 'open' | AlertStatus | undefined
   deviceId?: string | undefined
@@ -82,26 +99,6 @@ export interface AlertFilter {
 
 export function createAlertRepository (db: Queryable) {
   return {
-    /**
-     * Insert or update alerts in one statement, in the order given (a cause's cleared alert before its
-     * next one, so the open-cause index never sees two open at once).
-     */
-    async upsertMany (tx: Queryable, alerts: readonly Alert[]): Promise<void> {
-      if (alerts.length === 0) return
-      await tx.query(
-        `INSERT INTO insight_alerts (${COLUMNS})
-         SELECT ${COLUMNS.split(',').map((column) => `r.${column.trim()}`).join(', ')}
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord),
-           LATERAL jsonb_populate_record(NULL::insight_alerts, e.doc) AS r
-         ORDER BY e.ord
-         ON CONFLICT (id) DO UPDATE SET
-           status = EXCLUDED.status, severity = EXCLUDED.severity,
-           acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by,
-           cleared_at = EXCLUDED.cleared_at, cleared_by = EXCLUDED.cleared_by, clear_reason = EXCLUDED.clear_reason,
-           evidence = EXCLUDED.evidence, rul = EXCLUDED.rul`,
-        [JSON.stringify(alerts.map(toRecord))])
-    },
-
     async findById (id: string): Promise<Alert | null> {
       const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM insight_alerts WHERE id = $1`, [id])
       return rows[0] === undefined ? null : toAlert(rows[0])

@@ -14,6 +14,7 @@ import type { BomItemUpdateInput, ContractInput, NewBomItemInput } from './profi
  */
 export function createProfileService (deps: { db: Database, devices: DeviceService, now: () => number }) {
   const repo = createProfileRepository(deps.db)
+  let installs: Promise<void> = Promise.resolve()
 
   const checkContract = (input: ContractInput): void => {
     if (input.type === 'lease' && (input.endsOn === undefined || input.endsOn === null)) {
@@ -119,19 +120,21 @@ export function createProfileService (deps: { db: Database, devices: DeviceServi
     /**
      * `part.installed`: the scanned part goes on the device's BOM. The same code fitted elsewhere is
      * taken off there first (a part is on one machine at a time); a repeated event changes nothing.
+     * Two idempotent statements, one event at a time (no explicit transaction: see docs/ARCHITECTURE.md).
      */
     async recordPartInstalled (event: PartInstalledEvent): Promise<void> {
-      await deps.db.transaction(async (tx) => {
-        const txRepo = createProfileRepository(tx)
-        const fitted = await txRepo.fittedByCode(event.code)
+      const run = installs.then(async () => {
+        const fitted = await repo.fittedByCode(event.code)
         if (fitted !== null && fitted.deviceId === event.deviceId) return
-        if (fitted !== null) await txRepo.updateBomItem(fitted.deviceId, fitted.id, { removedAt: new Date(event.installedAt), removedBy: event.installedBy })
-        await txRepo.insertBomItem({
+        if (fitted !== null) await repo.updateBomItem(fitted.deviceId, fitted.id, { removedAt: new Date(event.installedAt), removedBy: event.installedBy })
+        await repo.insertBomItem({
           deviceId: event.deviceId, position: null, partNumber: event.gtin, name: null, serial: event.serial, code: event.code,
           gtin: event.gtin, lot: event.lot, fittedAt: new Date(event.installedAt), fittedBy: event.installedBy,
           workOrderId: event.workOrderId, provenance: event.provenance, source: 'traceability'
         })
       })
+      installs = run.catch(() => {})
+      await run
     },
 
     async recordWorkOrderCompleted (event: WorkOrderCompletedEvent): Promise<void> {

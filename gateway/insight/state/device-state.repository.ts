@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../core/db/database.js'
+import type { Alert } from '../alerts/alert.js'
+import { toAlertRecord, upsertAlertsSql } from '../alerts/alert.repository.js'
 import type { DeviceStateSnapshot, Health } from '../detection/device-state.js'
 
 const EPOCH_MICROS = (column: string): string => `(extract(epoch FROM ${column}) * 1000000)::int8`
@@ -16,27 +18,39 @@ export interface StoredHealth {
   updatedAt: Date | null
 }
 
+/** The statement that inserts or updates device states given as a JSON array in parameter `$param`. */
+export function upsertStatesSql (param: string): string {
+  return `INSERT INTO insight_device_state (device_id, state, last_reading_us, health_index, rul, health_at, saved_at)
+    SELECT device_id, state, last_reading_us, health_index, rul, health_at, now()
+    FROM jsonb_to_recordset(${param}::jsonb) AS x(device_id uuid, state jsonb, last_reading_us bigint,
+      health_index double precision, rul jsonb, health_at timestamptz)
+    ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, last_reading_us = EXCLUDED.last_reading_us,
+      health_index = EXCLUDED.health_index, rul = EXCLUDED.rul, health_at = EXCLUDED.health_at, saved_at = now()`
+}
+
+export function toStateRecord (row: DeviceStateRow): Record<string, unknown> {
+  return {
+    device_id: row.deviceId,
+    state: row.state,
+    last_reading_us: row.lastReadingUs,
+    health_index: row.state.health?.healthIndex ?? null,
+    rul: row.state.health?.rul ?? null,
+    health_at: row.state.health === null ? null : new Date(row.state.health.updatedAt).toISOString()
+  }
+}
+
+/**
+ * Alert changes and device checkpoints in one statement (data-modifying CTE): atomic without an explicit
+ * transaction, so it never waits on, or interleaves with, another module's transaction.
+ */
+export async function writeAlertsAndStates (db: Queryable, alerts: readonly Alert[], states: readonly DeviceStateRow[]): Promise<void> {
+  if (alerts.length === 0 && states.length === 0) return
+  await db.query(`WITH written_alerts AS (${upsertAlertsSql('$1')} RETURNING 1) ${upsertStatesSql('$2')}`,
+    [JSON.stringify(alerts.map(toAlertRecord)), JSON.stringify(states.map(toStateRecord))])
+}
+
 export function createDeviceStateRepository (db: Queryable) {
   return {
-    async upsertMany (tx: Queryable, rows: readonly DeviceStateRow[]): Promise<void> {
-      if (rows.length === 0) return
-      await tx.query(
-        `INSERT INTO insight_device_state (device_id, state, last_reading_us, health_index, rul, health_at, saved_at)
-         SELECT device_id, state, last_reading_us, health_index, rul, health_at, now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(device_id uuid, state jsonb, last_reading_us bigint,
-           health_index double precision, rul jsonb, health_at timestamptz)
-         ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, last_reading_us = EXCLUDED.last_reading_us,
-           health_index = EXCLUDED.health_index, rul = EXCLUDED.rul, health_at = EXCLUDED.health_at, saved_at = now()`,
-        [JSON.stringify(rows.map((row) => ({
-          device_id: row.deviceId,
-          state: row.state,
-          last_reading_us: row.lastReadingUs,
-          health_index: row.state.health?.healthIndex ?? null,
-          rul: row.state.health?.rul ?? null,
-          health_at: row.state.health === null ? null : new Date(row.state.health.updatedAt).toISOString()
-        })))])
-    },
-
     async loadAll (): Promise<DeviceStateRow[]> {
       const { rows } = await db.query<{ device_id: string, state: DeviceStateSnapshot, last_reading_us: number }>(
         'SELECT device_id, state, last_reading_us FROM insight_device_state')

@@ -1,14 +1,12 @@
 import type { Database } from '../../../core/db/database.js'
 import type { Logger } from '../../../core/logger.js'
 import type { Alert } from '../alerts/alert.js'
-import type { AlertRepository } from '../alerts/alert.repository.js'
-import type { DeviceStateRepository, DeviceStateRow } from './device-state.repository.js'
+import { writeAlertsAndStates } from './device-state.repository.js'
+import type { DeviceStateRow } from './device-state.repository.js'
 
 export interface InsightWriterOptions {
   db: Database
   logger: Logger
-  alerts: AlertRepository
-  states: DeviceStateRepository
   /** The device's state as of now (taken when the batch is written), or null if it has none. */
   snapshot: (deviceId: string) => DeviceStateRow | null
   /** Delay between a change and its write (changes in between share the transaction). */
@@ -19,7 +17,7 @@ const RETRY_MAX_MS = 30_000
 
 /**
  * Persistence off the hot path: alert changes and device-state checkpoints are queued synchronously
- * and written in batches, one transaction each. A device whose alert changed is checkpointed in the same
+ * and written in batches, one atomic statement each. A device whose alert changed is checkpointed in the same
  * transaction, so the stored state is never older than the stored alerts: replaying telemetry after
  * the checkpoint can only redo transitions that were lost, never repeat stored ones.
  */
@@ -54,10 +52,7 @@ export function createInsightWriter (options: InsightWriterOptions) {
       if (row !== null) rows.push(row)
     }
     try {
-      await options.db.transaction(async (tx) => {
-        await options.alerts.upsertMany(tx, [...batchAlerts.values()])
-        await options.states.upsertMany(tx, rows)
-      })
+      await writeAlertsAndStates(options.db, [...batchAlerts.values()], rows)
       failures = 0
     } catch (error) {
       // Keep the batch, in front of whatever arrived meanwhile, and retry with backoff.
