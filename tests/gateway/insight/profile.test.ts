@@ -1,7 +1,7 @@
 import t from 'tap'
 import { forEachDriver } from '../../helpers/database.js'
 import { startTestPlatform } from '../../helpers/platform.js'
-import { publish, setUpPump } from './alerts/alerts.test.js'
+import { publish, setUpPump } from './pump-fixture.js'
 
 const T0 = Date.parse('2026-05-04T08:00:00Z')
 
