@@ -127,3 +127,22 @@ t.test('device models: created, versioned, listed; invalid rules and fault codes
   t.equal((await test.request('PUT', '/api/device-models/P-3', { token: admin, body: PUMP })).status, 201)
   t.equal((await test.request('DELETE', '/api/device-models/P-3', { token: admin })).status, 204)
 })
+
+t.test('DETECTION_ENABLED=false: readings are stored but not watched; the insight API still answers', async (t) => {
+  const clock = { now: T0 }
+  const test = await startTestPlatform('embedded', { now: () => clock.now, env: { DETECTION_ENABLED: 'false' } })
+  t.teardown(() => test.close())
+  const deviceId = await setUpPump(test)
+  for (const minute of [0, 6, 12]) {
+    clock.now = T0 + minute * MINUTE
+    await publish(test, deviceId, clock.now, { temp: 99, flow: 30 })
+  }
+  await test.platform.gateway.ingest.drained()
+  await test.platform.bus.idle()
+  const supervisor = await test.tokenFor('supervisor')
+  t.same((await test.request('GET', '/api/alerts', { token: supervisor })).body, { alerts: [], total: 0 })
+  t.same((await test.request('GET', `/api/devices/${deviceId}/health`, { token: supervisor })).body, { healthIndex: null, rul: null, updatedAt: null })
+  t.equal(test.platform.gateway.insight.pipeline.counters.readings, 0)
+  const stored = await test.request('GET', `/api/devices/${deviceId}/telemetry?metric=temp&from=${new Date(T0 - MINUTE).toISOString()}&to=${new Date(T0 + 13 * MINUTE).toISOString()}`, { token: supervisor })
+  t.equal(stored.body.points.length, 3)
+})

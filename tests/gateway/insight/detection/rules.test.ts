@@ -150,3 +150,44 @@ t.test('readings of undeclared metrics and out-of-order readings are counted and
   t.same(sink.transitions, [])
   t.same(pipeline.counters, { readings: 3, unknownMetric: 1, outOfOrder: 1, unmodelled: 0 })
 })
+
+t.test('RUL feed: hourly means of the model\'s inputs (a missing metric carries its last mean), rule with forUpdates and hysteresis', async (t) => {
+  const rows: Array<{ values: Record<string, number>, at: string }> = []
+  const rul = {
+    name: 'fake', sensors: ['wear', 'load'], stepSeconds: 3600,
+    createUnit: () => ({
+      update (values: Record<string, number>, at: number) {
+        rows.push({ values, at: new Date(at).toISOString() })
+        const hours = 200 - (values.wear as number)
+        return { healthIndex: hours / 200, rul: { value: hours, unit: 'hours', lower: hours - 10, upper: hours + 10 } }
+      },
+      snapshot: () => null,
+      restore: () => {}
+    })
+  }
+  const { send, sink, pipeline } = createTestPipeline({
+    name: 'T', metrics: [{ name: 'wear', unit: '', normal: { min: 0, max: 50 } }, { name: 'load', unit: '%', normal: { min: 0, max: 100 } }],
+    rul: { artifact: 'fake' },
+    rules: [{ kind: 'rul', id: 'soon', belowHours: 100, clearAboveHours: 150, forUpdates: 2, severity: 'critical', requiredSkills: ['mechanical'] }]
+  }, rul)
+  const wearByHour = [10, 110, 120, 130, 60, 40]
+  for (let hour = 0; hour < wearByHour.length; hour++) {
+    const wear = wearByHour[hour] as number
+    // In hour 2 the load sensor drops out: its last hourly mean is carried.
+    send(hour * 60 + 10, hour === 2 ? { wear: wear - 1 } : { wear: wear - 1, load: 50 })
+    send(hour * 60 + 40, hour === 2 ? { wear: wear + 1 } : { wear: wear + 1, load: 70 })
+  }
+  send(wearByHour.length * 60, { wear: 0, load: 0 }) // opens the next hour, closing the last one
+  t.same(rows, [
+    { values: { wear: 10, load: 60 }, at: iso(60) },
+    { values: { wear: 110, load: 60 }, at: iso(120) },
+    { values: { wear: 120, load: 60 }, at: iso(180) },
+    { values: { wear: 130, load: 60 }, at: iso(240) },
+    { values: { wear: 60, load: 60 }, at: iso(300) },
+    { values: { wear: 40, load: 60 }, at: iso(360) }
+  ].map((row) => ({ ...row, at: new Date(Date.parse(row.at) - 1).toISOString() })), 'one row per hour, `at` = its last millisecond')
+  t.same(sink.transitions.map((x) => [x.type, x.at]), [['raise', iso(180)], ['clear', iso(360)]], 'two estimates below 100 h raise; above 150 h clears (not at 140 h)')
+  t.same(sink.requests[0]?.rul, { value: 80, unit: 'hours', lower: 70, upper: 90 })
+  t.same(sink.requests[0]?.evidence, { rule: 'soon', condition: 'remaining useful life below 100 h for 2 estimate(s)', healthIndex: 0.4, rul: { value: 80, unit: 'hours', lower: 70, upper: 90 }, inputs: { wear: 120, load: 60 } })
+  t.same(pipeline.health(DEVICE), { healthIndex: 0.8, rul: { value: 160, unit: 'hours', lower: 150, upper: 170 }, updatedAt: T0 + 360 * MINUTE })
+})
