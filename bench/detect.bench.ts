@@ -31,7 +31,8 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '500' },
     hours: { type: 'string', default: '24' },
     rounds: { type: 'string', default: '5' },
-    'ingest-messages': { type: 'string', default: '20000' },
+    'ingest-messages': { type: 'string', default: '40000' },
+    'ingest-rounds': { type: 'string', default: '6' },
     'skip-ingest': { type: 'boolean', default: false }
   }
 })
@@ -120,6 +121,7 @@ async function measureIngestOverhead (plan: ReturnType<typeof planFleet>, messag
       on.push(await ingestAll(true))
     }
   }
+  process.stderr.write(`durable ingest seconds per run, detection on: ${on.map((x) => x.toFixed(2)).join(' ')}; off: ${off.map((x) => x.toFixed(2)).join(' ')}\n`)
   await ingest.close()
   await db.close()
   fs.rmSync(dir, { recursive: true, force: true })
@@ -158,7 +160,7 @@ async function main (): Promise<void> {
   const baselineRate = readings / median(baseline)
   process.stderr.write(`full pipeline: ${Math.round(fullRate)} readings/s (${alerts} alerts raised); baseline listener: ${Math.round(baselineRate)} readings/s (checksum ${Math.round(sink) % 1000})\n`)
 
-  const ingest = args['skip-ingest'] ? null : await measureIngestOverhead(plan, messages, Number(args['ingest-messages']), 4)
+  const ingest = args['skip-ingest'] ? null : await measureIngestOverhead(plan, messages, Number(args['ingest-messages']), Number(args['ingest-rounds']))
   if (ingest !== null) process.stderr.write(`durable ingest: ${JSON.stringify(ingest)}\n`)
   console.log(JSON.stringify({
     readings,
