@@ -28,7 +28,9 @@ export const configVariables = {
   TELEMETRY_RETENTION_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 400, doc: 'TimescaleDB retention policy for raw telemetry' },
   TELEMETRY_COMPRESS_AFTER_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 7, doc: 'TimescaleDB compression policy for raw telemetry' },
   DEAD_LETTER_MAX_BYTES: { schema: { type: 'integer', minimum: 64, maximum: 1048576 }, default: 4096, doc: 'bytes of a rejected payload kept in the dead-letter table' },
-  MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' }
+  MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' },
+  DETECTION_ENABLED: { schema: { type: 'boolean' }, default: true, doc: 'run fault detection (rules, anomaly, remaining useful life) on every accepted reading' },
+  DETECTION_CHECKPOINT_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often changed detection state is checkpointed to the database (restart replays telemetry after it)' }
 } as const
 
 export type ConfigVariableName = keyof typeof configVariables
@@ -53,6 +55,7 @@ export interface Config {
   }
   readonly deadLetter: { readonly maxPayloadBytes: number }
   readonly maintenance: { readonly intervalSeconds: number }
+  readonly detection: { readonly enabled: boolean; readonly checkpointSeconds: number }
 }
 
 type RawConfig = { [K in ConfigVariableName]: unknown }
@@ -112,7 +115,8 @@ function toConfig (v: RawConfig): Config {
       compressAfterDays: v.TELEMETRY_COMPRESS_AFTER_DAYS as number
     },
     deadLetter: { maxPayloadBytes: v.DEAD_LETTER_MAX_BYTES as number },
-    maintenance: { intervalSeconds: v.MAINTENANCE_INTERVAL_S as number }
+    maintenance: { intervalSeconds: v.MAINTENANCE_INTERVAL_S as number },
+    detection: { enabled: v.DETECTION_ENABLED as boolean, checkpointSeconds: v.DETECTION_CHECKPOINT_S as number }
   }
 }
 

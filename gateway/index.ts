@@ -5,6 +5,7 @@ import type { Audience, ModuleContext, PlatformModule } from '../core/module.js'
 import type { DomainEventName } from '../core/events.js'
 import { createDeviceRoutes } from './devices/device.routes.js'
 import { createDeviceService } from './devices/device.service.js'
+import { createInsight, insightAudiences } from './insight/index.js'
 import { createIngestService } from './ingest/ingest.service.js'
 import { createGatewayMetrics } from './metrics.js'
 import { createBroker } from './mqtt/broker.js'
@@ -22,6 +23,8 @@ export type { TelemetryService, TelemetryResult } from './telemetry/telemetry.se
 export type { Broker } from './mqtt/broker.js'
 export type { Reading, DeviceEvent, DisconnectReason } from './events.js'
 export * as topics from './mqtt/topics.js'
+export { insightMigrations } from './insight/index.js'
+export type { Insight, Alert, AlertKind, AlertRaisedEvent, DeviceModel, PartInstalledEvent, WorkOrderCompletedEvent } from './insight/index.js'
 
 const FIELD_STAFF = ['role:admin', 'role:supervisor', 'role:agent', 'role:engineer']
 
@@ -67,19 +70,23 @@ export async function createGateway (ctx: ModuleContext) {
   const presence = createPresence({ repo: devices.repository, bus, logger, now })
   const broker = await createBroker({ credentials: devices.credentials, ingest, presence, bus, metrics, logger })
   const telemetry = createTelemetryService(db)
+  const insight = await createInsight({ ctx, devices, ingest })
   let address: AddressInfo | null = null
 
   return {
     name: 'gateway',
     routes: [
       ...createDeviceRoutes(devices, broker),
-      ...createTelemetryRoutes({ devices, telemetry, db, now })
+      ...createTelemetryRoutes({ devices, telemetry, db, now }),
+      ...insight.routes
     ],
-    audiences: gatewayAudiences,
+    audiences: { ...gatewayAudiences, ...insightAudiences },
     devices,
     ingest,
     broker,
     telemetry,
+    /** Device insight: models, detection, alerts, health, device 360°. */
+    insight,
 
     /** Where the MQTT listener is bound, once started. */
     get mqttAddress (): AddressInfo | null { return address },
@@ -88,11 +95,14 @@ export async function createGateway (ctx: ModuleContext) {
       await applyTelemetryPolicies(db, config.telemetry)
       await presence.markAllOffline()
       presence.start()
+      // Detection state is restored before devices can connect, so no reading overtakes the replay.
+      await insight.start()
       address = await broker.listen(config.mqtt.port, config.mqtt.host)
     },
 
     async stop (): Promise<void> {
       await broker.close()
+      await insight.stop()
       await presence.stop()
       await ingest.close()
     }

@@ -19,7 +19,7 @@ import { createMetricsRegistry } from '../core/metrics.js'
 import type { MetricsRegistry } from '../core/metrics.js'
 import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
-import { createGateway, gatewayMigrations } from '../gateway/index.js'
+import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/index.js'
 import type { Gateway } from '../gateway/index.js'
 import { createHttpApp } from './app.js'
 import { WEB_PORT_IN_USE } from './errors.js'
@@ -27,7 +27,7 @@ import { attachLiveUpdates } from './live.js'
 import { createSystemRoutes } from './system.routes.js'
 
 /** Every module's migrations, in dependency order. */
-export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations]
+export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, insightMigrations]
 
 export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
