@@ -73,7 +73,7 @@ async function measureIngestOverhead (plan: ReturnType<typeof planFleet>, messag
   await migrate(db, allMigrations)
   const ingest = await createIngestService({
     db, bus: createEventBus(logger), logger, metrics: createGatewayMetrics(createMetricsRegistry({ processMetrics: false })),
-    spool: { dir: path.join(dir, 'spool'), maxBytes: 512 * 1024 * 1024, fsync: true }, batchPoints: 20000,
+    spool: { dir: path.join(dir, 'spool'), maxBytes: 512 * 1024 * 1024, fsync: true }, batchPoints: 20000, maxLagMs: 10_000,
     limits: { maxPayloadBytes: 262144, maxFutureMicros: 86400e6 * 365 * 10 }, deadLetterMaxBytes: 4096
   })
   // Each run sends new readings (shifted by a day per run), so every run inserts as many rows.
