@@ -28,7 +28,8 @@ t.test('an admin logs in, registers a device, and sees it come online', async (t
   await page.fill('#model', 'G100')
   await page.fill('#customer', 'Acme')
   await page.click('#register button[type=submit]')
-  const credentials = await page.textContent('#credentials-text', { timeout: 10_000 })
+  await page.waitForSelector('#credentials:not([hidden])', { timeout: 10_000 })
+  const credentials = await page.textContent('#credentials-text')
   const username = /MQTT username: (\S+)/.exec(credentials ?? '')?.[1] as string
   const password = /MQTT password: (\S+)/.exec(credentials ?? '')?.[1] as string
   t.match(username, /^[0-9a-f-]{36}$/)
