@@ -1,3 +1,6 @@
+import type { Queryable } from '../../core/db/database.js'
+import type { CaptureJob } from './capture-job.repository.js'
+
 /**
  * The data the EPCIS 2.0 interface works with. Events are kept as the JSON-LD objects the standard
  * defines (EPCIS 2.0 §7.4, JSON binding §10): what a partner sent is what a query returns, plus the
@@ -19,7 +22,7 @@ export interface EpcisEvent {
 }
 
 /** How an identifier occurs in an event, for MATCH_* queries. */
-export type EpcRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'child_quantity' | 'input_quantity' | 'output_quantity'
+export type EpcRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'input_quantity' | 'output_quantity'
 
 /** Where an event came from: a partner's system (`POST /epcis/capture`) or the platform itself (`record`). */
 export type EpcisEventSource = 'capture' | 'record'
@@ -49,6 +52,8 @@ export interface StoredEpcisEvent {
   event: EpcisEvent
 }
 
+export type { CaptureJob }
+
 export interface CaptureResult {
   /** Events stored by this call. */
   captured: number
@@ -56,6 +61,8 @@ export interface CaptureResult {
   duplicates: number
   /** Each event's ID in input order (the given eventID, or its CBV event hash ID). */
   eventIds: string[]
+  /** The capture job of a `capture` call (served at /epcis/capture/{captureID}); absent for `record`. */
+  captureId?: string
 }
 
 /** Who is capturing; `orgId` attributes the events to an organisation of the channel. */
@@ -64,6 +71,11 @@ export interface CaptureOptions {
   orgId?: string | null
   /** JSON-LD `@context` the events' prefixed names are declared in (record() of bare events may omit it). */
   context?: unknown
+}
+
+/** `tx` runs the insert inside the caller's transaction (a scan and its event commit together). */
+export interface RecordOptions extends CaptureOptions {
+  tx?: Queryable
 }
 
 /** Called after events were stored (duplicates are not passed again). */
@@ -115,11 +127,20 @@ export interface EpcisQueryPage {
 export interface EpcisService {
   /** Validate and store an EPCISDocument (JSON / JSON-LD) from a partner; all or nothing. */
   capture (document: unknown, options?: CaptureOptions): Promise<CaptureResult>
-  /** Validate and store events the platform generated (same rules and idempotency as capture). */
-  record (events: readonly EpcisEvent[], options?: CaptureOptions): Promise<CaptureResult>
+  /**
+   * Validate and store events the platform generated (same rules and idempotency as capture). Throws
+   * TRC_EPCIS_INVALID naming `/events/{index}/{field}`. Recorded events are not announced to onCaptured.
+   */
+  record (events: readonly EpcisEvent[], options?: RecordOptions): Promise<CaptureResult>
   query (query: EpcisQuery, viewer?: EpcisViewer): Promise<EpcisQueryPage>
+  /** A finished capture call; null when unknown or not visible to the viewer. */
+  getCaptureJob (captureId: string, viewer?: EpcisViewer): Promise<CaptureJob | null>
   /** The event with this eventID (its error declaration, once one was captured); null when unknown or not visible. */
   get (eventId: string, viewer?: EpcisViewer): Promise<StoredEpcisEvent | null>
-  /** Register a listener for newly stored events; returns a function that removes it. */
+  /**
+   * Register a listener for events newly stored through capture (after their commit; duplicates are
+   * not announced again, recorded events never). Listeners are awaited in turn before capture answers;
+   * one that throws is logged and does not undo the capture. Returns a function that removes it.
+   */
   onCaptured (listener: EpcisCapturedListener): () => void
 }
