@@ -139,12 +139,14 @@ function extensionEntry (name: string, raw: unknown, prefixes: Readonly<Record<s
   return text === '' ? name : `${name}=${text}`
 }
 
-/** `ex:field` → `{http://ns.example.com/}field`; an absolute IRI splits at its last `#` or `/`. */
+/** `ex:field` → `{http://ns.example.com/}field` (the prefix's IRI); an absolute IRI splits at its last `#`, `/` or URN `:`. */
 function qualifiedName (key: string, prefixes: Readonly<Record<string, string>>): string {
+  const colon = key.indexOf(':')
   const expanded = expandCurie(key, prefixes)
-  if (expanded === key && !key.includes('//')) return key
-  const cut = Math.max(expanded.lastIndexOf('#'), expanded.lastIndexOf('/')) + 1
-  return `{${expanded.slice(0, cut)}}${expanded.slice(cut)}`
+  if (expanded !== key) return `{${expanded.slice(0, expanded.length - (key.length - colon - 1))}}${key.slice(colon + 1)}`
+  if (!key.includes('//') && !key.startsWith('urn:')) return key
+  const cut = Math.max(key.lastIndexOf('#'), key.lastIndexOf('/'), key.startsWith('urn:') ? key.lastIndexOf(':') : -1) + 1
+  return `{${key.slice(0, cut)}}${key.slice(cut)}`
 }
 
 /** Rules 5–9, 14, 15, 17, 18: trimmed; timestamps in UTC ms; numbers without trailing zeros; URIs expanded. */
