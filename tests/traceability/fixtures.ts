@@ -10,10 +10,10 @@ const box = (west: number, south: number, east: number, north: number): Territor
   type: 'Polygon', coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]]
 })
 
-/** Rough boxes standing in for province outlines (the simulator has real-shaped ones). */
-export const ZHEJIANG = box(118.0, 27.0, 122.9, 31.2)
-export const JIANGSU = box(116.4, 31.3, 121.9, 35.1)
-export const ANHUI = box(114.9, 29.4, 116.3, 34.6)
+/** Rough, non-overlapping boxes standing in for province outlines (the simulator has real-shaped ones). */
+export const ZHEJIANG = box(118.5, 27.0, 122.9, 31.0)
+export const JIANGSU = box(118.5, 31.0, 121.9, 35.1)
+export const ANHUI = box(114.9, 29.4, 118.5, 34.6)
 
 export const ORGS = [
   { id: 'factory-ningbo', kind: 'factory', name: 'Ningbo factory', city: 'Ningbo', location: { lat: 29.87, lng: 121.55 } },

@@ -157,6 +157,7 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
 
   function refuse (problems: Array<{ index: number, reason: string }>): void {
     if (problems.length === 0) return
+    problems.sort((a, b) => a.index - b.index)
     const first = problems[0] as { index: number, reason: string }
     throw new TRC_PACK_REFUSED(problems.map((p) => p.reason).join('; ')).withDetails({ field: `body.children.${first.index}`, problems })
   }
