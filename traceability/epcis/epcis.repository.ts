@@ -75,7 +75,7 @@ export function createEpcisRepository (db: Queryable) {
      */
     async insertEvents (rows: readonly EventRow[], meta: { recordTimeMs: number, source: EpcisEventSource, orgId: string | null }): Promise<Array<StoredEpcisEvent & { seq: number }>> {
       if (rows.length === 0) return []
-      const inserted = await db.query<StoredRow>(
+      const inserted = await db.query<{ seq: number, event_id: string, error_declared: boolean }>(
         `INSERT INTO epcis_events AS e (event_id, error_declared, event_hash, event_type, action, event_time, event_time_zone_offset,
            record_time, biz_step, disposition, read_point, biz_location, parent_id, source, org_id, event)
          SELECT u.event_id, u.error_declared, u.event_hash, u.event_type, u.action, ${MS_TO_TIMESTAMPTZ('u.event_time')}, u.tz,
@@ -85,20 +85,43 @@ export function createEpcisRepository (db: Queryable) {
            AS u(event_id, error_declared, event_hash, event_type, action, event_time, tz, biz_step, disposition, read_point, biz_location, parent_id, event, ord)
          ORDER BY u.ord
          ON CONFLICT (event_id, error_declared) DO NOTHING
-         RETURNING ${EVENT_COLUMNS}`,
+         RETURNING e.seq, e.event_id, e.error_declared`,
         [
           rows.map((r) => r.eventId), rows.map((r) => r.errorDeclared), rows.map((r) => r.eventHash), rows.map((r) => r.type),
           rows.map((r) => r.action), rows.map((r) => r.eventTimeMs), rows.map((r) => r.eventTimeZoneOffset), rows.map((r) => r.bizStep),
           rows.map((r) => r.disposition), rows.map((r) => r.readPoint), rows.map((r) => r.bizLocation), meta.recordTimeMs, meta.source,
           meta.orgId, rows.map((r) => r.parentId), rows.map((r) => JSON.stringify(r.event))
         ])
-      const stored = inserted.rows.map(toStoredEvent).sort((a, b) => a.seq - b.seq)
+      // The stored form is what was sent: build it from the input rather than reading it back.
       const byKey = new Map(rows.map((row) => [`${row.errorDeclared ? 'E' : 'O'}${row.eventId}`, row]))
+      const recordTime = new Date(meta.recordTimeMs)
+      const stored = inserted.rows.sort((a, b) => a.seq - b.seq).map(({ seq, event_id: eventId, error_declared: errorDeclared }) => {
+        const row = byKey.get(`${errorDeclared ? 'E' : 'O'}${eventId}`) as EventRow
+        return {
+          seq,
+          eventId,
+          eventHash: row.eventHash,
+          type: row.type,
+          action: row.action,
+          eventTime: new Date(row.eventTimeMs),
+          recordTime,
+          bizStep: row.bizStep,
+          disposition: row.disposition,
+          readPoint: row.readPoint,
+          bizLocation: row.bizLocation,
+          parentId: row.parentId,
+          errorDeclared,
+          source: meta.source,
+          orgId: meta.orgId,
+          event: row.event,
+          epcs: row.epcs
+        }
+      })
       const seqs: number[] = []
       const epcs: string[] = []
       const roles: string[] = []
       for (const event of stored) {
-        for (const { epc, role } of byKey.get(`${event.errorDeclared ? 'E' : 'O'}${event.eventId}`)?.epcs ?? []) {
+        for (const { epc, role } of event.epcs) {
           seqs.push(event.seq)
           epcs.push(epc)
           roles.push(role)
@@ -110,7 +133,7 @@ export function createEpcisRepository (db: Queryable) {
            SELECT * FROM unnest($1::int8[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
           [seqs, epcs, roles])
       }
-      return stored
+      return stored.map(({ epcs: _epcs, ...event }) => event)
     },
 
     /** The event with that eventID; its error declaration when one exists. */

@@ -25,10 +25,9 @@ CREATE TABLE IF NOT EXISTS epcis_events (
   UNIQUE (event_id, error_declared)
 );
 
+-- bizStep and disposition take few distinct values: they filter rows found by the other indexes.
 CREATE INDEX IF NOT EXISTS epcis_events_event_time_idx ON epcis_events (event_time, seq);
 CREATE INDEX IF NOT EXISTS epcis_events_record_time_idx ON epcis_events (record_time, seq);
-CREATE INDEX IF NOT EXISTS epcis_events_biz_step_idx ON epcis_events (biz_step);
-CREATE INDEX IF NOT EXISTS epcis_events_disposition_idx ON epcis_events (disposition);
 CREATE INDEX IF NOT EXISTS epcis_events_read_point_idx ON epcis_events (read_point);
 CREATE INDEX IF NOT EXISTS epcis_events_biz_location_idx ON epcis_events (biz_location);
 CREATE INDEX IF NOT EXISTS epcis_events_org_idx ON epcis_events (org_id, seq);
