@@ -41,7 +41,8 @@ export function createEpcisService (deps: EpcisServiceDeps): EpcisService {
     const recordTime = new Date(recordTimeMs).toISOString()
     const extraContext = contextObjects(documentContext)
     const rows: EventRow[] = validated.map((v) => {
-      const eventHash = computeEventHash(v.event, v.prefixes)
+      // The hash names the event type by its term, however the partner wrote it (`epcis:ObjectEvent`, IRI).
+      const eventHash = computeEventHash(v.event.type === v.type ? v.event : { ...v.event, type: v.type }, v.prefixes)
       const eventId = typeof v.event.eventID === 'string' ? v.event.eventID : eventHash
       return {
         eventId,

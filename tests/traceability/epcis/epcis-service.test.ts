@@ -57,13 +57,14 @@ forEachDriver(t, 'events without eventID are identified by their CBV event hash'
   t.same(result.eventIds, hashes)
   t.match(result.eventIds[0], /^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/)
 
-  // The same events, written another way: other key order, list order, time zone, URI forms.
+  // The same events, written another way: other key order, list order, time zone, URI forms, type as an IRI.
   const rewritten = loadFixture('without-event-ids.jsonld')
   const [received, sold, packed] = rewritten.epcisBody.eventList
   received.epcList.reverse()
   received.eventTime = '2026-03-10T00:00:00Z'
   received.bizStep = 'urn:epcglobal:cbv:bizstep:receiving'
   sold.epcList = ['https://id.gs1.org/01/06901234123456/21/B2001']
+  packed.type = 'https://ref.gs1.org/epcis/AggregationEvent'
   sold.disposition = 'https://ref.gs1.org/cbv/Disp-retail_sold'
   rewritten.epcisBody.eventList = [packed, Object.fromEntries(Object.entries(sold).reverse()), received]
   const again = await epcis.service.capture(rewritten)
