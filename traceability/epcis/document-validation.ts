@@ -29,7 +29,7 @@ export function validateDocument (document: unknown): ValidationResult {
   if (document['@context'] === undefined) check.add('/@context', 'is required: a JSON-LD context, e.g. "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"')
   else checkContext(check, '/@context', document['@context'])
   if (document.schemaVersion === undefined) check.add('/schemaVersion', 'is required ("2.0")')
-  else if (typeof document.schemaVersion !== 'string' || !/^2(\.\d+){0,2}$/.test(document.schemaVersion)) check.add('/schemaVersion', 'must be the string "2.0" (EPCIS 2.x)')
+  else if (!isSchemaVersion2(document.schemaVersion)) check.add('/schemaVersion', 'must be "2.0" (EPCIS 2.x)')
   if (document.creationDate === undefined) check.add('/creationDate', 'is required')
   else check.timestamp('/creationDate', document.creationDate)
   if (document.epcisHeader !== undefined) check.object('/epcisHeader', document.epcisHeader)
@@ -61,6 +61,12 @@ export function validateEvents (events: readonly unknown[], pointer: string, doc
     if (result !== null && check.problems.length === 0) valid.push(result)
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events: valid }
+}
+
+/** "2.0" as the standard writes it; early EPCIS 2.0 writers sent the number 2.0, which means the same. */
+function isSchemaVersion2 (value: unknown): boolean {
+  if (typeof value === 'number') return value >= 2 && value < 3
+  return typeof value === 'string' && /^2(\.\d+){0,2}$/.test(value)
 }
 
 /** `@context`: an IRI, an object, or an array of both (JSON-LD 1.1 §3.1). */

@@ -27,7 +27,7 @@ const REPORT_ORDER = [
 const REPORT_VOCABULARY: Record<string, VocabularyKind> = { type: 'measurementType', exception: 'sensorAlertType', component: 'component' }
 
 /** Fields of the event that are not hashed at all. */
-const NOT_HASHED = new Set(['@context', 'type', 'eventID', 'recordTime', 'errorDeclaration', 'certificationInfo'])
+const NOT_HASHED = new Set(['@context', 'id', 'type', 'eventID', 'recordTime', 'errorDeclaration', 'certificationInfo'])
 /** Fields the canonical order covers (everything else at event level is an extension). */
 const ORDERED = new Set([
   'eventTime', 'eventTimeZoneOffset', 'epcList', 'parentID', 'inputEPCList', 'childEPCs', ...QUANTITY_LISTS, 'outputEPCList', 'action',

@@ -24,7 +24,8 @@ export interface ValidatedEvent {
   prefixes: Record<string, string>
 }
 
-const COMMON = ['@context', 'type', 'eventTime', 'recordTime', 'eventTimeZoneOffset', 'eventID', 'errorDeclaration', 'certificationInfo']
+// `id` is the JSON-LD alias of @id, as eventID is (EPCIS 2.0 context); some writers give events a blank-node id.
+const COMMON = ['@context', 'id', 'type', 'eventTime', 'recordTime', 'eventTimeZoneOffset', 'eventID', 'errorDeclaration', 'certificationInfo']
 const WHAT_WHERE_WHY = ['bizStep', 'disposition', 'persistentDisposition', 'readPoint', 'bizLocation', 'bizTransactionList', 'sourceList', 'destinationList', 'sensorElementList']
 
 /** Fields each event type may carry besides extensions (EPCIS 2.0 §7.4.2–7.4.6). */
@@ -98,6 +99,7 @@ export function validateEvent (raw: unknown, index: number, pointer: string, che
   else if (!isTimeZoneOffset(raw.eventTimeZoneOffset)) check.add(at('eventTimeZoneOffset'), 'must be an offset from -14:00 to +14:00, e.g. +08:00')
   if (raw.recordTime !== undefined) check.timestamp(at('recordTime'), raw.recordTime)
   if (raw.eventID !== undefined) check.uri(at('eventID'), raw.eventID)
+  if (raw.id !== undefined && typeof raw.id !== 'string') check.add(at('id'), 'must be an IRI or a blank node identifier')
   if (raw.certificationInfo !== undefined) checkCertificationInfo(check, at('certificationInfo'), raw.certificationInfo)
   const errorDeclared = raw.errorDeclaration !== undefined
   if (errorDeclared) checkErrorDeclaration(check, at('errorDeclaration'), raw.errorDeclaration)
