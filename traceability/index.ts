@@ -73,7 +73,7 @@ export async function createTraceability (ctx: ModuleContext, options: { rules?:
   const rewards = createRewardService({ db, catalog, now })
   const codes = createCodeService({ db, bus, catalog, serials, resolver, logger, now })
   const scans = createScanService({ db, bus, logger, metrics: ctx.metrics, catalog, rewards, serials, sink, resolver, now, ...(options.rules === undefined ? {} : { rules: options.rules }) })
-  const containers = createContainerService({ db, catalog, serials, sink, resolver, companyPrefix: config.trace.companyPrefix, now })
+  const containers = createContainerService({ db, catalog, serials, sink, resolver, companyPrefix: config.trace.companyPrefix, now, onItemsChanged: (serials) => scans.forgetItems(serials) })
   const alerts = createAlertService({ db, bus, now })
 
   const unsubscribe = [

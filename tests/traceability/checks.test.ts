@@ -13,7 +13,7 @@ const generator = createSerialGenerator(KEY)
 const created = new Date('2026-01-01T00:00:00Z')
 const catalog = createCatalogSnapshot(1,
   [{ gtin: GTIN, name: 'Oil filter', partNumber: 'OF-1', unit: 'piece', createdAt: created }],
-  ORGS.map((o) => ({ gln: null, territory: null, ...o, territory: ('territory' in o ? o.territory : null) as Territory | null, createdAt: created, updatedAt: created }) as Organisation),
+  ORGS.map((o) => ({ gln: null, ...o, territory: ('territory' in o ? o.territory : null) as Territory | null, createdAt: created, updatedAt: created }) as Organisation),
   LINKS.map(([supplierId, customerId]) => ({ supplierId, customerId, gtins: null, createdAt: created })))
 
 const day = (n: number, hour = 0) => new Date(Date.UTC(2026, 10, n, hour))

@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { Test } from 'tap'
 import type { DomainEventEnvelope } from '../../core/events.js'
 import { forEachDriver } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
@@ -8,7 +9,7 @@ import { BEIJING, GTIN, HANGZHOU, issueCodes, seedChannel, WENZHOU } from './fix
 const NOW = Date.parse('2026-11-20T12:00:00Z')
 const iso = (hoursBefore: number) => new Date(NOW - hoursBefore * 3_600_000).toISOString()
 
-async function setup (t: Tap.Test, driver: 'embedded' | 'server') {
+async function setup (t: Test, driver: 'embedded' | 'server') {
   const test = await startTestPlatform(driver, { now: () => NOW })
   t.teardown(() => test.close())
   const brand = await seedChannel(test)
@@ -32,8 +33,6 @@ async function moveToStore (scan: (body: Record<string, unknown>) => Promise<{ s
     if (answer.status !== 200 || answer.body.result !== 'ok') throw new Error(`${String(step.action)}: ${JSON.stringify(answer.body)}`)
   }
 }
-
-declare namespace Tap { type Test = Parameters<Parameters<typeof t.test>[1]>[0] }
 
 forEachDriver(t, 'a scan answers its ordered checks, is recorded as an EPCIS event with its CBV step, and a replayed scanId changes nothing', async (t, driver) => {
   const { test, brand, scan } = await setup(t, driver)

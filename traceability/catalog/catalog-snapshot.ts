@@ -45,9 +45,12 @@ export function createCatalogSnapshot (version: number, products: readonly Produ
   const allows = (link: ChannelLink, gtin: string): boolean => link.gtins === null || link.gtins.includes(gtin)
 
   const withCity = orgs.filter((o) => o.city !== null)
-  const index = new KDBush(Math.max(1, withCity.length))
-  for (const o of withCity) index.add(o.location.lng, o.location.lat)
-  index.finish()
+  let index: KDBush | null = null
+  if (withCity.length > 0) {
+    index = new KDBush(withCity.length)
+    for (const o of withCity) index.add(o.location.lng, o.location.lat)
+    index.finish()
+  }
 
   return {
     version,
@@ -73,7 +76,7 @@ export function createCatalogSnapshot (version: number, products: readonly Produ
       return false
     },
     nearestCity (point, maxKm = NEAREST_CITY_KM) {
-      if (withCity.length === 0) return null
+      if (index === null) return null
       const [nearest] = around(index, point.lng, point.lat, 1, maxKm)
       return nearest === undefined ? null : withCity[nearest]?.city ?? null
     }

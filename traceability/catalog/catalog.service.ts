@@ -14,6 +14,8 @@ import type { CatalogSnapshot } from './catalog-snapshot.js'
 import { findTerritoryProblem } from './territory.js'
 import type { LatLng, Territory } from './territory.js'
 
+const VERSION_RECHECK_MS = 1000
+
 /** Which kinds may supply which (factory → distributor → dealer → store / service station). */
 const MAY_SUPPLY: Record<OrgKind, readonly OrgKind[]> = {
   factory: ['distributor', 'dealer', 'store', 'service_station'],
@@ -71,6 +73,7 @@ function checkTerritory (value: unknown, field: string): Territory | null | unde
 export function createCatalogService (deps: { db: Database, now: () => number }) {
   const repo = createCatalogRepository(deps.db)
   let current: CatalogSnapshot | null = null
+  let checkedAt = -Infinity
   let loading: Promise<CatalogSnapshot> | null = null
 
   const load = async (version: number): Promise<CatalogSnapshot> => {
@@ -91,9 +94,15 @@ export function createCatalogService (deps: { db: Database, now: () => number })
     /** Tell every process that something the checks read (catalogue, reward rules) has changed. */
     markChanged: changed,
 
-    /** The current catalogue; reloaded when another process (or this one) changed it. */
+    /**
+     * The current catalogue. A change made by this process is seen at once; one made by another process
+     * on the same database within VERSION_RECHECK_MS (the version is read at most that often, so scan
+     * batches do not pay a round trip for it).
+     */
     async snapshot (): Promise<CatalogSnapshot> {
+      if (current !== null && performance.now() - checkedAt < VERSION_RECHECK_MS) return current
       const version = await repo.readVersion()
+      checkedAt = performance.now()
       if (current !== null && current.version === version) return current
       if (loading === null) {
         loading = load(version).finally(() => { loading = null })

@@ -30,7 +30,7 @@ export interface ContainerTree extends Container {
  * AggregationEvents (ADD / DELETE, CBV packing / unpacking). A scan of a container acts on every item
  * inside it, through any depth of nesting (see scans).
  */
-export function createContainerService (deps: { db: Database, catalog: CatalogService, serials: SerialGenerator, sink: EpcisEventSink, resolver: string, companyPrefix: string, now: () => number }) {
+export function createContainerService (deps: { db: Database, catalog: CatalogService, serials: SerialGenerator, sink: EpcisEventSink, resolver: string, companyPrefix: string, now: () => number, onItemsChanged: (serials: string[]) => void }) {
   const repo = createContainerRepository()
   const lock = deps.db.driver === 'server'
 
@@ -110,6 +110,7 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
         }
         refuse(problems)
         await repo.setItemParents(tx, items.map(([, item]) => item), sscc, at)
+        deps.onItemsChanged(items.map(([, item]) => item.serial))
         await repo.setContainerParents(tx, containers.map(([, c]) => c.sscc), sscc, at)
         await deps.sink.recordEvents(tx, [{ event: aggregationEvent(catalog, 'ADD', container, childUris(items, containers), orgId ?? container.orgId, at), orgId: orgId ?? container.orgId }])
         return await treeOf(tx, container)
@@ -140,6 +141,7 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
         }
         if (items.length + containers.length > 0) {
           await repo.setItemParents(tx, items.map(([, item]) => item), null, at)
+          deps.onItemsChanged(items.map(([, item]) => item.serial))
           await repo.setContainerParents(tx, containers.map(([, c]) => c.sscc), null, at)
           await deps.sink.recordEvents(tx, [{ event: aggregationEvent(catalog, 'DELETE', container, childUris(items, containers), orgId ?? container.orgId, at), orgId: orgId ?? container.orgId }])
         }

@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS trace_code_state (
   first_verified_at timestamptz,
   scans integer NOT NULL DEFAULT 0,
   updated_at timestamptz NOT NULL DEFAULT now()
-);
+) WITH (fillfactor = 80); -- room on each page for HOT updates: a verification changes no indexed column
 CREATE INDEX IF NOT EXISTS trace_code_state_parent ON trace_code_state (parent_sscc) WHERE parent_sscc IS NOT NULL;
 CREATE INDEX IF NOT EXISTS trace_code_state_holder ON trace_code_state (holder_org_id, status);
 CREATE INDEX IF NOT EXISTS trace_code_state_device ON trace_code_state (device_id) WHERE device_id IS NOT NULL;

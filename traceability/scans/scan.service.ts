@@ -24,6 +24,7 @@ import { createScanHistoryRepository, createScanRepository } from './scan.reposi
 import { DEFAULT_CHECK_RULES } from './scan-types.js'
 import type { ActorRole, CheckRules, ScanAction, ScanRequest } from './scan-types.js'
 import { stableUuid } from './stable-id.js'
+import { createItemCache } from './item-cache.js'
 
 export interface ScanInput {
   scanId?: string | undefined
@@ -47,6 +48,8 @@ const ACTIONS_OF_ROLE: Readonly<Partial<Record<Principal['role'], readonly ScanA
 
 const MAX_CLOCK_SKEW_MS = 5 * 60_000
 const MAX_BATCH = 256
+/** Items kept in memory between batches on the embedded engine (a few hundred bytes each). */
+const ITEM_CACHE_SIZE = 200_000
 
 export interface ScanServiceDeps {
   db: Database
@@ -70,6 +73,7 @@ export function createScanService (deps: ScanServiceDeps) {
   const scans = createScanRepository()
   const history = createScanHistoryRepository(deps.db)
   const alerts = createAlertRepository()
+  const cache = deps.db.driver === 'embedded' ? createItemCache(ITEM_CACHE_SIZE) : null
   const registers = [deps.metrics]
   const scanCounter = new Counter({ name: 'afterline_trace_scans_total', help: 'item scans checked and recorded, by action and result', labelNames: ['action', 'result'] as const, registers })
   const batchSize = new Histogram({ name: 'afterline_trace_scan_batch_size', help: 'scan requests per group-committed transaction', buckets: [1, 2, 5, 10, 20, 50, 100, 200], registers })
@@ -90,7 +94,7 @@ export function createScanService (deps: ScanServiceDeps) {
       const catalog = await deps.catalog.snapshot()
       const rewardRules = await deps.rewards.rules(catalog.version)
       const result = await processScanBatch({
-        db: deps.db, scans, alerts, rewards: deps.rewards.repository, sink: deps.sink,
+        db: deps.db, cache, scans, alerts, rewards: deps.rewards.repository, sink: deps.sink,
         hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
       }, requests, catalog, rewardRules)
       result.outcomes.forEach((outcome, i) => {
@@ -222,6 +226,11 @@ export function createScanService (deps: ScanServiceDeps) {
       for (const [i, s] of settled.entries()) {
         if (s.status === 'rejected') deps.logger.error({ err: s.reason, eventId: requests[i]?.eventId }, 'captured EPCIS event could not be checked')
       }
+    },
+
+    /** Packing changed these items outside the scan batches: read them again next time. */
+    forgetItems (serials: Iterable<string>): void {
+      cache?.forget(serials)
     },
 
     idle: () => writer.idle()
