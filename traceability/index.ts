@@ -33,6 +33,7 @@ export { DEFAULT_CHECK_RULES } from './scans/scan-types.js'
 export { createSerialGenerator } from './codes/serial.js'
 export { formatItemUri, formatSsccUri, parseCode } from './gs1/digital-link.js'
 export { completeGtin, parseGtin } from './gs1/gtin.js'
+export { alertSubjectOf } from './alerts/alert-code.js'
 
 export const traceabilityMigrations: MigrationSource = {
   module: 'traceability',

@@ -189,7 +189,16 @@ t.test('diversion: consumers verify outside the receiving organisation\'s territ
   const away = it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'c1', location: HEFEI, at: day(10) })
   t.same(away.alerts, [{ type: 'diversion', reason: 'verified by a consumer at (31.8200, 117.2300), outside the territory of dealer-zj (Zhejiang dealer)', orgId: 'dealer-zj' }])
   const home = it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'c1', location: HANGZHOU, at: day(12) })
-  t.equal(home.result, 'ok')
+  t.equal(home.result, 'ok', 'the territory was judged at the first verification (which raised the alert); later ones are not')
+})
+
+t.test('a buyer who verified at home may verify again while travelling', async (t) => {
+  const it = stocked()
+  it.scan({ action: 'sell', orgId: 'store-wenzhou', at: day(7) })
+  t.equal(it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'c1', location: WENZHOU, at: day(8) }).result, 'ok')
+  const trip = it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'c1', location: HEFEI, at: day(12) })
+  t.same(trip.checks.at(-1), { name: 'territory', passed: true, detail: `judged at the first consumer verification (${day(8).toISOString()}); the buyer may travel since` })
+  t.equal(trip.result, 'ok')
 })
 
 t.test('custody: receive without a matching ship, ship of something never received', async (t) => {

@@ -4,6 +4,7 @@ import type { AlertRepository, AlertUpsert, TraceAlert } from '../alerts/alert.r
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import type { OrgKind } from '../catalog/catalog.repository.js'
 import type { LatLng } from '../catalog/territory.js'
+import { alertSubjectOf } from '../alerts/alert-code.js'
 import { TRC_SCAN_ID_REUSED } from '../errors.js'
 import { formatItemUri, formatSsccUri, parseCode } from '../gs1/digital-link.js'
 import type { RewardRepository } from '../rewards/reward.repository.js'
@@ -180,7 +181,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
       at: request.at, recordedAt, checks: outcome.checks, eventId: null
     })
 
-    const alertCode = itemCode === null ? storedCode : `01/${itemCode.gtin}/21/${itemCode.serial}`
+    const alertCode = alertSubjectOf(code)
     for (const raised of outcome.alerts) {
       const key = `${raised.type}|${alertCode}`
       const evidence = { scanId, at: request.at, action: request.action, orgId: request.orgId, location: where, detail: raised.reason }

@@ -177,10 +177,10 @@ export function createScanService (deps: ScanServiceDeps) {
     },
 
     /** Public verification by a consumer: recorded like every scan, answered with what a buyer wants to know. */
-    async verify (code: string, options: { location: LatLng | null, consumerId: string | null }): Promise<ScanOutcome> {
+    async verify (code: string, options: { location: LatLng | null, consumerId: string | null, at?: Date }): Promise<ScanOutcome> {
       return await submit({
         requestId: randomUUID(), code, action: 'verify', orgId: null, toOrgId: null, deviceId: null, workOrderId: null,
-        location: options.location, at: new Date(deps.now()), actorRole: 'consumer', actorUserId: null,
+        location: options.location, at: options.at ?? new Date(deps.now()), actorRole: 'consumer', actorUserId: null,
         consumerId: options.consumerId, source: 'verify', eventId: null
       })
     },

@@ -56,10 +56,18 @@ function territoryOwner (input: CheckInput) {
   return null
 }
 
+/**
+ * Sales and consumers' verifications must happen inside the territory of the organisation that received
+ * the item. A consumer's verification is judged only until the first one succeeded: after that the item
+ * is with its buyer, who may travel (copies of the code elsewhere are the clone checks' business).
+ */
 export const checkTerritory: CheckStep = (input) => {
-  const { scan, where } = input
+  const { scan, where, state } = input
   if (scan.action !== 'sell' && scan.action !== 'verify') return null
   if (where === null) return null
+  if (scan.action === 'verify' && scan.actorRole === 'consumer' && state.firstVerifiedAt !== null) {
+    return { name: 'territory', passed: true, detail: `judged at the first consumer verification (${state.firstVerifiedAt.toISOString()}); the buyer may travel since` }
+  }
   const owner = territoryOwner(input)
   if (owner === null || owner.prepared === null) return null
   const point = `(${where.lat.toFixed(4)}, ${where.lng.toFixed(4)})`
