@@ -44,3 +44,17 @@ t.test('a large batch has no duplicate serials', async (t) => {
   const serials = createSerialGenerator(KEY).generate(GTIN, 100_000)
   t.equal(new Set(serials).size, 100_000)
 })
+
+t.test('scan ids are UUIDv7, ordered by time and then by creation within a millisecond', async (t) => {
+  const { createTimeOrderedId } = await import('../../traceability/scans/time-ordered-id.js')
+  let ms = Date.parse('2026-11-22T00:00:00Z')
+  const next = createTimeOrderedId(() => ms)
+  const ids = [next(), next(), next()]
+  ms += 1
+  ids.push(next())
+  ms -= 5
+  ids.push(next())
+  for (const id of ids) t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  t.same([...ids].sort(), ids, 'sorted as created, even when the clock steps back')
+  t.equal(ids[0]?.replace(/-/g, '').slice(0, 12), Date.parse('2026-11-22T00:00:00Z').toString(16).padStart(12, '0'), 'the first 48 bits are the milliseconds')
+})

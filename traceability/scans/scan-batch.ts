@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { createTimeOrderedId } from './time-ordered-id.js'
 import type { Database, Queryable, Transaction } from '../../core/db/database.js'
 import type { AlertRepository, AlertUpsert, TraceAlert } from '../alerts/alert.repository.js'
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
@@ -53,6 +54,8 @@ export interface ScanBatchDeps {
 }
 
 const MAX_CODE_CHARS = 512
+// Wall-clock milliseconds order the ids; the injected clock (simulated time) need not move forward.
+const nextScanId = createTimeOrderedId()
 
 /**
  * One group-committed batch of scan requests, in one transaction: load the items (and what cases hold),
@@ -170,7 +173,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
       after = applyScan(before, request, where, outcome, catalog)
       states.set(issued.serial, after)
     }
-    const scanId = randomUUID()
+    const scanId = nextScanId()
     const storedCode = code.trim().slice(0, MAX_CODE_CHARS)
     records.push({
       id: scanId, requestId: request.requestId, code: storedCode, serial: itemCode?.serial ?? null,
