@@ -71,7 +71,7 @@ t.test('a consumer verifies, a store scans in and sells, brand staff audit an al
   await logIn(store, test.httpUrl, 'test-org_staff', 'password-org_staff')
   await store.goto(`${test.httpUrl}/traceability/scan.html`)
   await store.waitForSelector('#scanner:not([hidden])')
-  t.same(await store.$$eval('#action option', (options) => options.map((o) => (o as HTMLOptionElement).value)), ['receive', 'ship', 'sell', 'verify'])
+  t.same(await store.$$eval('#action option', (options) => options.map((o) => o.getAttribute('value'))), ['receive', 'ship', 'sell', 'verify'])
   await store.fill('#code', forStore)
   await store.click('#scan-form button[type=submit]')
   await store.waitForSelector('#last [data-result]')

@@ -206,6 +206,8 @@ export function createScanService (deps: ScanServiceDeps) {
 
     /** Parts listed on a completed work order and not scanned at fitting count as install scans by its engineer. */
     async handleWorkOrderCompleted (event: WorkOrderCompletedEvent): Promise<void> {
+      // A work order without a machine has nothing to fit parts to.
+      if (typeof event.deviceId !== 'string' || event.deviceId === '') return
       for (const code of event.partsUsed) {
         const parsed = parseCode(code)
         if (parsed.ok && parsed.code.kind === 'item' && await history.installedOn(parsed.code.serial) === event.deviceId) continue
