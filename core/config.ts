@@ -30,7 +30,11 @@ export const configVariables = {
   DEAD_LETTER_MAX_BYTES: { schema: { type: 'integer', minimum: 64, maximum: 1048576 }, default: 4096, doc: 'bytes of a rejected payload kept in the dead-letter table' },
   MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' },
   DETECTION_ENABLED: { schema: { type: 'boolean' }, default: true, doc: 'run fault detection (rules, anomaly, remaining useful life) on every accepted reading' },
-  DETECTION_CHECKPOINT_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often changed detection state is checkpointed to the database (restart replays telemetry after it)' }
+  DETECTION_CHECKPOINT_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often changed detection state is checkpointed to the database (restart replays telemetry after it)' },
+  TRACE_RESOLVER: { schema: { type: 'string', pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$' }, default: 'localhost:3000', doc: 'host (and optional path) of the GS1 Digital Link resolver printed in item codes: `https://{resolver}/01/{gtin}/10/{lot}/21/{serial}`' },
+  TRACE_CODE_SECRET: { schema: { type: 'string', minLength: 32 }, default: null, doc: 'key of the HMAC tag inside every serial; unset = generated once and kept in the database' },
+  TRACE_GS1_COMPANY_PREFIX: { schema: { type: 'string', pattern: '^[0-9]{6,12}$' }, default: '0614141', doc: 'GS1 company prefix used when the platform allocates SSCCs for cases and pallets' },
+  TRACE_BATCH_MAX: { schema: { type: 'integer', minimum: 1, maximum: 10000000 }, default: 1000000, doc: 'most codes one `POST /api/code-batches` may issue' }
 } as const
 
 export type ConfigVariableName = keyof typeof configVariables
@@ -56,6 +60,12 @@ export interface Config {
   readonly deadLetter: { readonly maxPayloadBytes: number }
   readonly maintenance: { readonly intervalSeconds: number }
   readonly detection: { readonly enabled: boolean; readonly checkpointSeconds: number }
+  readonly trace: {
+    readonly resolver: string
+    readonly codeSecret: string | null
+    readonly companyPrefix: string
+    readonly batchMax: number
+  }
 }
 
 type RawConfig = { [K in ConfigVariableName]: unknown }
@@ -116,7 +126,13 @@ function toConfig (v: RawConfig): Config {
     },
     deadLetter: { maxPayloadBytes: v.DEAD_LETTER_MAX_BYTES as number },
     maintenance: { intervalSeconds: v.MAINTENANCE_INTERVAL_S as number },
-    detection: { enabled: v.DETECTION_ENABLED as boolean, checkpointSeconds: v.DETECTION_CHECKPOINT_S as number }
+    detection: { enabled: v.DETECTION_ENABLED as boolean, checkpointSeconds: v.DETECTION_CHECKPOINT_S as number },
+    trace: {
+      resolver: v.TRACE_RESOLVER as string,
+      codeSecret: v.TRACE_CODE_SECRET as string | null,
+      companyPrefix: v.TRACE_GS1_COMPANY_PREFIX as string,
+      batchMax: v.TRACE_BATCH_MAX as number
+    }
   }
 }
 

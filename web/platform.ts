@@ -21,13 +21,15 @@ import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
 import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/index.js'
 import type { Gateway } from '../gateway/index.js'
+import { createTraceability, traceabilityMigrations } from '../traceability/index.js'
+import type { Traceability } from '../traceability/index.js'
 import { createHttpApp } from './app.js'
 import { WEB_PORT_IN_USE } from './errors.js'
 import { attachLiveUpdates } from './live.js'
 import { createSystemRoutes } from './system.routes.js'
 
 /** Every module's migrations, in dependency order. */
-export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, insightMigrations]
+export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, insightMigrations, traceabilityMigrations]
 
 export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
@@ -45,6 +47,7 @@ export interface Platform {
   metrics: MetricsRegistry
   users: UserService
   gateway: Gateway
+  traceability: Traceability
   modules: readonly PlatformModule[]
   app: FastifyInstance
   routes: readonly RouteDefinition[]
@@ -104,8 +107,9 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
 
     const gateway = await createGateway(ctx)
+    const traceability = await createTraceability(ctx)
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
-    const modules: PlatformModule[] = [gateway]
+    const modules: PlatformModule[] = [gateway, traceability]
     for (const module of modules) {
       const stopModule = module.stop
       if (stopModule !== undefined) cleanups.push(() => stopModule.call(module))
@@ -132,7 +136,7 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     maintenance.start()
 
     return {
-      config, db, bus, metrics, users, gateway, modules, app, routes,
+      config, db, bus, metrics, users, gateway, traceability, modules, app, routes,
       http: app.server.address() as AddressInfo,
       mqtt: gateway.mqttAddress as AddressInfo,
       generatedAdminPassword: generatedPassword,

@@ -30,7 +30,8 @@ export interface BomItem {
   fittedAt: Date
   fittedBy: string | null
   workOrderId: string | null
-  provenance: Record<string, unknown> | null
+  /** Hand-overs from the factory to the fitting, oldest first, as traceability reported them (JSON). */
+  provenance: ReadonlyArray<Record<string, unknown>> | null
   source: 'manual' | 'traceability'
   removedAt: Date | null
   removedBy: string | null

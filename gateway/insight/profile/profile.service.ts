@@ -130,7 +130,7 @@ export function createProfileService (deps: { db: Database, devices: DeviceServi
         await repo.insertBomItem({
           deviceId: event.deviceId, position: null, partNumber: event.gtin, name: null, serial: event.serial, code: event.code,
           gtin: event.gtin, lot: event.lot, fittedAt: new Date(event.installedAt), fittedBy: event.installedBy,
-          workOrderId: event.workOrderId, provenance: event.provenance, source: 'traceability'
+          workOrderId: event.workOrderId, provenance: event.provenance as unknown as ReadonlyArray<Record<string, unknown>>, source: 'traceability'
         })
       })
       installs = run.catch(() => {})

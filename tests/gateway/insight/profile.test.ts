@@ -41,7 +41,11 @@ forEachDriver(t, 'device 360°: contract, BOM from admins and from part.installe
   const code = 'https://id.example.com/01/04012345000017/21/Q7RM2K9XW4ZT'
   const installed = {
     deviceId, code, gtin: '04012345000017', serial: 'Q7RM2K9XW4ZT', lot: 'LOT-88', installedAt: new Date('2026-05-04T07:30:00Z'), installedBy: 'eng-7', workOrderId: 'WO-881',
-    provenance: { genuine: true, channel: ['factory', 'distributor DE-N', 'service station Berlin'] }
+    provenance: [
+      { bizStep: 'commissioning', orgId: 'factory-1', at: new Date('2026-10-01T08:00:00Z'), location: { lat: 52.4, lng: 13.1 } },
+      { bizStep: 'shipping', orgId: 'factory-1', at: new Date('2026-10-03T08:00:00Z'), location: null },
+      { bizStep: 'receiving', orgId: 'station-berlin', at: new Date('2026-10-05T08:00:00Z'), location: { lat: 52.5, lng: 13.4 } }
+    ]
   }
   test.platform.bus.publish('part.installed', installed)
   test.platform.bus.publish('part.installed', installed)
@@ -52,7 +56,7 @@ forEachDriver(t, 'device 360°: contract, BOM from admins and from part.installe
     ['04012345000017', code, 'traceability'],
     ['SEAL-7', null, 'manual']
   ], 'newest first, the scanned part once')
-  t.match(bom.body.items[0], { serial: 'Q7RM2K9XW4ZT', lot: 'LOT-88', workOrderId: 'WO-881', fittedBy: 'eng-7', provenance: installed.provenance })
+  t.match(bom.body.items[0], { serial: 'Q7RM2K9XW4ZT', lot: 'LOT-88', workOrderId: 'WO-881', fittedBy: 'eng-7', provenance: JSON.parse(JSON.stringify(installed.provenance)) })
   const taken = await test.request('POST', `/api/devices/${deviceId}/bom`, { token: admin, body: { partNumber: 'P', code } })
   t.match(taken.body, { statusCode: 400, field: 'body.code' }, 'a coded part is on one machine at a time')
 

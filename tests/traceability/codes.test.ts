@@ -1,0 +1,82 @@
+import t from 'tap'
+import { forEachDriver } from '../helpers/database.js'
+import { startTestPlatform } from '../helpers/platform.js'
+import { completeGtin } from '../../traceability/index.js'
+import { GTIN, seedChannel } from './fixtures.js'
+
+forEachDriver(t, 'a batch is issued, stored and exported as CSV and labels', async (t, driver) => {
+  const test = await startTestPlatform(driver, { env: { TRACE_RESOLVER: 'id.example.com', TRACE_BATCH_MAX: '50000' } })
+  t.teardown(() => test.close())
+  const brand = await seedChannel(test)
+  const issued: unknown[] = []
+  test.platform.bus.subscribe('trace.codes_issued', (payload) => { issued.push(payload) })
+
+  const batch = await test.request('POST', '/api/code-batches', { token: brand, body: { gtin: GTIN, quantity: 25000, lot: 'LOT-7' } })
+  t.equal(batch.status, 201)
+  t.match(batch.body, { gtin: GTIN, lot: 'LOT-7', quantity: 25000, status: 'issued', csv: `/api/code-batches/${batch.body.id as number}/codes.csv` })
+  await test.platform.bus.idle()
+  t.same(issued, [{ batchId: batch.body.id, gtin: GTIN, lot: 'LOT-7', quantity: 25000 }])
+
+  const csv = await test.request('GET', `/api/code-batches/${batch.body.id as number}/codes.csv`, { token: brand })
+  t.equal(csv.status, 200)
+  t.match(csv.headers['content-type'], /^text\/csv/)
+  const lines = csv.text.trim().split('\r\n')
+  t.equal(lines[0], 'uri,gtin,lot,serial')
+  t.equal(lines.length, 25001)
+  const serials = lines.slice(1).map((line) => line.split(',')[3] as string)
+  t.same(lines.slice(1).filter((line, i) => line !== `https://id.example.com/01/${GTIN}/10/LOT-7/21/${serials[i] as string},${GTIN},LOT-7,${serials[i] as string}`), [], 'every line is uri,gtin,lot,serial')
+  t.equal(new Set(serials).size, 25000, 'no duplicate serials')
+  const stored = await test.platform.db.query<{ n: number, distinct_serials: number }>('SELECT count(*) AS n, count(DISTINCT serial) AS distinct_serials FROM trace_codes')
+  t.same(stored.rows[0], { n: 25000, distinct_serials: 25000 })
+  await t.rejects(test.platform.db.query('INSERT INTO trace_codes (serial, batch_id, seq) VALUES ($1, 99, 0)', [serials[0]]), /duplicate key|unique/, 'the unique index refuses a duplicate serial')
+
+  const pdf = await test.request('GET', `/api/code-batches/${batch.body.id as number}/labels.pdf?offset=21&limit=42`, { token: brand })
+  t.equal(pdf.status, 200)
+  t.equal(pdf.headers['content-type'], 'application/pdf')
+  t.equal(pdf.text.slice(0, 5), '%PDF-')
+  t.equal((pdf.text.match(/\/Type \/Page\b/g) ?? []).length, 2, '42 labels, 21 a page')
+  t.equal((await test.request('GET', `/api/code-batches/${batch.body.id as number}/labels.pdf?limit=5000`, { token: brand })).body.code, 'TRC_LABELS_RANGE')
+
+  const code = encodeURIComponent(`https://id.example.com/01/${GTIN}/10/LOT-7/21/${serials[0] as string}`)
+  const svg = await test.request('GET', `/api/labels/qr.svg?code=${code}`, { token: brand })
+  t.same([svg.status, svg.headers['content-type']], [200, 'image/svg+xml'])
+  t.match(svg.text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+  const png = await test.platform.app.inject({ method: 'GET', url: `/api/labels/qr.png?code=${code}`, headers: { authorization: `Bearer ${brand}` } })
+  t.same([png.statusCode, png.headers['content-type'], png.rawPayload.subarray(1, 4).toString()], [200, 'image/png', 'PNG'])
+  t.equal((await test.request('GET', '/api/labels/qr.svg?code=nonsense', { token: brand })).body.code, 'TRC_CODE_INVALID')
+
+  const tooMany = await test.request('POST', '/api/code-batches', { token: brand, body: { gtin: GTIN, quantity: 50001 } })
+  t.same([tooMany.status, tooMany.body.code, tooMany.body.field], [400, 'TRC_BATCH_TOO_LARGE', 'body.quantity'])
+  const unknown = await test.request('POST', '/api/code-batches', { token: brand, body: { gtin: completeGtin('0950600099999'), quantity: 1 } })
+  t.same([unknown.status, unknown.body.code], [404, 'TRC_PRODUCT_NOT_FOUND'])
+  const badLot = await test.request('POST', '/api/code-batches', { token: brand, body: { gtin: GTIN, quantity: 1, lot: 'lot with spaces' } })
+  t.same([badLot.status, badLot.body.field], [400, 'body.lot'])
+  const list = await test.request('GET', '/api/code-batches', { token: brand })
+  t.same(list.body.batches.map((b: any) => [b.quantity, b.status]), [[25000, 'issued']])
+})
+
+forEachDriver(t, 'catalogue rules: GTIN check digits, territories, GLNs and who may supply whom', async (t, driver) => {
+  const test = await startTestPlatform(driver)
+  t.teardown(() => test.close())
+  const brand = await seedChannel(test)
+  const post = (url: string, body: unknown) => test.request('POST', url, { token: brand, body })
+  const badGtin = await post('/api/products', { gtin: '09506000134353', name: 'x', partNumber: 'x' })
+  t.same([badGtin.status, badGtin.body.code, badGtin.body.field, badGtin.body.message], [400, 'TRC_GTIN_INVALID', 'body.gtin', 'GTIN 09506000134353 is invalid: wrong check digit'])
+  t.same((await post('/api/products', { gtin: GTIN, name: 'x', partNumber: 'x' })).body.code, 'TRC_PRODUCT_EXISTS')
+  const openRing = await post('/api/organisations', { kind: 'dealer', name: 'x', location: { lat: 1, lng: 1 }, territory: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } })
+  t.same([openRing.status, openRing.body.code, openRing.body.field], [400, 'TRC_TERRITORY_INVALID', 'body.territory'])
+  t.same((await post('/api/organisations', { kind: 'dealer', name: 'x', gln: '1234567890123', location: { lat: 1, lng: 1 } })).body.code, 'TRC_GLN_INVALID')
+  const generated = await post('/api/organisations', { kind: 'store', name: 'No id given', gln: '0614141000005', location: { lat: 1, lng: 1 } })
+  t.match(generated.body, { id: /^[0-9a-f-]{36}$/, gln: '0614141000005', territory: null, city: null })
+  const upward = await test.request('PUT', '/api/channel-links', { token: brand, body: { supplierId: 'store-wenzhou', customerId: 'dealer-zj' } })
+  t.same([upward.status, upward.body.code, upward.body.message], [400, 'TRC_CHANNEL_LINK_INVALID', 'channel link refused: a store does not supply a dealer'])
+  const limited = await test.request('PUT', '/api/channel-links', { token: brand, body: { supplierId: 'dealer-zj', customerId: 'store-wenzhou', gtins: [GTIN] } })
+  t.same(limited.body.gtins, [GTIN])
+  t.equal((await test.request('DELETE', '/api/channel-links/dealer-zj/store-suzhou', { token: brand })).body.code, 'TRC_CHANNEL_LINK_NOT_FOUND')
+  t.equal((await test.request('DELETE', '/api/channel-links/dealer-zj/store-wenzhou', { token: brand })).status, 204)
+  const patched = await test.request('PATCH', '/api/organisations/store-wenzhou', { token: brand, body: { city: 'Wenzhou City', territory: null } })
+  t.same([patched.status, patched.body.city, patched.body.name], [200, 'Wenzhou City', 'Wenzhou store'])
+  const staff = await test.tokenFor('org_staff')
+  t.equal((await test.request('GET', '/api/organisations?kind=dealer', { token: staff })).body.organisations.length, 3)
+  t.equal((await test.request('POST', '/api/products', { token: staff, body: { gtin: GTIN, name: 'x', partNumber: 'x' } })).status, 403)
+})

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto'
+import { createTimeOrderedId } from './time-ordered-id.js'
+import type { Database, Queryable, Transaction } from '../../core/db/database.js'
+import type { AlertRepository, AlertUpsert, TraceAlert } from '../alerts/alert.repository.js'
+import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
+import type { OrgKind } from '../catalog/catalog.repository.js'
+import type { LatLng } from '../catalog/territory.js'
+import { alertSubjectOf } from '../alerts/alert-code.js'
+import { TRC_SCAN_ID_REUSED } from '../errors.js'
+import { formatItemUri, formatSsccUri, parseCode } from '../gs1/digital-link.js'
+import type { RewardRepository } from '../rewards/reward.repository.js'
+import { pickRule, splitReward } from '../rewards/reward-split.js'
+import type { RewardRule, RewardTrigger } from '../rewards/reward-split.js'
+import type { AttributedEvent, EpcisEventSink } from './event-sink.js'
+import { eventIdOf, toEpcisEvent } from './epcis-mapping.js'
+import { applyScan, runChecks } from './scan-pipeline.js'
+import type { LoadedItem, ScanRecord, ScanRepository } from './scan.repository.js'
+import type { ItemCache } from './item-cache.js'
+import { outcomeFromRecords, summariseContainer, worstResult } from './scan-outcome.js'
+import type { ItemOutcome, ScanOutcome } from './scan-outcome.js'
+import { createInitialState } from './scan-types.js'
+import type { CheckInput, CheckRules, ItemState, ScanRequest } from './scan-types.js'
+
+/** A part that became fitted in this batch: announced on the bus after the commit. */
+export interface InstalledPart {
+  serial: string
+  gtin: string
+  lot: string | null
+  code: string
+  deviceId: string
+  installedAt: Date
+  installedBy: string
+  workOrderId: string | null
+}
+
+export interface BatchResult {
+  outcomes: Array<ScanOutcome | Error>
+  alertsRaised: TraceAlert[]
+  installed: InstalledPart[]
+}
+
+export interface ScanBatchDeps {
+  db: Database
+  /** Items known from earlier batches (embedded engine only); null = always read them. */
+  cache: ItemCache | null
+  scans: ScanRepository
+  alerts: AlertRepository
+  rewards: RewardRepository
+  sink: EpcisEventSink
+  hasValidTag: (gtin: string, serial: string) => boolean
+  resolver: string
+  rules: CheckRules
+  now: () => number
+}
+
+const MAX_CODE_CHARS = 512
+// Wall-clock milliseconds order the ids; the injected clock (simulated time) need not move forward.
+const nextScanId = createTimeOrderedId()
+
+/**
+ * One group-committed batch of scan requests, in one transaction: load the items (and what cases hold),
+ * run each request's checks in arrival order against the state left by the ones before, then write
+ * scans, states, alerts, rewards and EPCIS events together.
+ */
+export async function processScanBatch (deps: ScanBatchDeps, requests: readonly ScanRequest[], catalog: CatalogSnapshot, rewardRules: readonly RewardRule[]): Promise<BatchResult> {
+  if (deps.db.driver === 'server') {
+    // Another process may scan the same items: read them under row locks, write in the same transaction.
+    return await deps.db.transaction(async (tx) => await writePlan(deps, tx, await evaluateBatch(deps, tx, true, requests, catalog, rewardRules)))
+  }
+  // The embedded engine belongs to this process (data-directory lock) and scan batches run one at a time,
+  // so what the batch reads cannot change before it writes. The common batch (scans and states only:
+  // consumer verifications) is then one atomic statement instead of BEGIN, writes, COMMIT.
+  const plan = await evaluateBatch(deps, deps.db, false, requests, catalog, rewardRules)
+  let result: BatchResult
+  if (plan.alerts.length === 0 && plan.ledger.length === 0 && plan.events.length === 0) {
+    await deps.scans.insertScansAndStates(deps.db, plan.records, plan.states, plan.recordedAt)
+    result = { outcomes: plan.outcomes, alertsRaised: [], installed: plan.installed }
+  } else {
+    result = await deps.db.transaction(async (tx) => await writePlan(deps, tx, plan))
+  }
+  deps.cache?.remember(plan.items)
+  return result
+}
+
+interface BatchPlan {
+  recordedAt: Date
+  /** Every item the batch read, with its state after the batch. */
+  items: LoadedItem[]
+  outcomes: Array<ScanOutcome | Error>
+  records: ScanRecord[]
+  states: ItemState[]
+  alerts: AlertUpsert[]
+  ledger: Parameters<RewardRepository['insertLedger']>[1][number][]
+  events: AttributedEvent[]
+  installed: InstalledPart[]
+}
+
+async function writePlan (deps: ScanBatchDeps, tx: Transaction, plan: BatchPlan): Promise<BatchResult> {
+  await deps.scans.insertScansAndStates(tx, plan.records, plan.states, plan.recordedAt)
+  const raised = await writeAlerts(deps.alerts, tx, plan.alerts, plan.recordedAt)
+  await deps.rewards.insertLedger(tx, plan.ledger)
+  if (plan.events.length > 0) await deps.sink.recordEvents(tx, plan.events)
+  return { outcomes: plan.outcomes, alertsRaised: raised, installed: plan.installed }
+}
+
+/** Read what the batch needs and run every request's checks in order; nothing is written here. */
+async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean, requests: readonly ScanRequest[], catalog: CatalogSnapshot, rewardRules: readonly RewardRule[]): Promise<BatchPlan> {
+  const recordedAt = new Date(deps.now())
+  const replayable = [...new Set(requests.filter((r) => r.source !== 'verify').map((r) => r.requestId))]
+  const storedByRequest = new Map<string, ScanRecord[]>()
+  for (const record of await deps.scans.findByRequests(tx, replayable)) {
+    const list = storedByRequest.get(record.requestId) ?? []
+    list.push(record)
+    storedByRequest.set(record.requestId, list)
+  }
+
+  const parsed = requests.map((r) => parseCode(r.code))
+  const ssccs = [...new Set(parsed.flatMap((p) => p.ok && p.code.kind === 'sscc' ? [p.code.sscc] : []))]
+  const known = await deps.scans.existingContainers(tx, ssccs)
+  const contents = await deps.scans.expandContainers(tx, [...known])
+  const serials = new Set<string>()
+  for (const p of parsed) if (p.ok && p.code.kind === 'item') serials.add(p.code.serial)
+  for (const inside of contents.values()) for (const serial of inside) serials.add(serial)
+  const loaded = new Map<string, LoadedItem>()
+  const missing: string[] = []
+  for (const serial of serials) {
+    const cached = deps.cache?.get(serial)
+    if (cached === undefined) missing.push(serial)
+    else loaded.set(serial, cached)
+  }
+  for (const [serial, item] of await deps.scans.loadItems(tx, missing, lock)) loaded.set(serial, item)
+
+  const states = new Map<string, ItemState>()
+  const records: ScanRecord[] = []
+  const alerts = new Map<string, AlertUpsert>()
+  const ledger: Parameters<RewardRepository['insertLedger']>[1][number][] = []
+  const events: AttributedEvent[] = []
+  const installed: InstalledPart[] = []
+  const seenInBatch = new Map<string, ScanOutcome>()
+
+  const stateOf = (serial: string): ItemState | null => {
+    const current = states.get(serial)
+    if (current !== undefined) return current
+    const item = loaded.get(serial)
+    if (item === undefined) return null
+    return item.state ?? createInitialState(item.issued)
+  }
+
+  const whereOf = (request: ScanRequest): LatLng | null =>
+    request.location ?? (request.orgId === null ? null : catalog.org(request.orgId)?.location ?? null)
+
+  const runItem = (request: ScanRequest, code: string, sscc: string | null): ItemOutcome => {
+    const p = parseCode(code)
+    const itemCode = p.ok && p.code.kind === 'item' ? p.code : null
+    const issued = itemCode === null ? null : loaded.get(itemCode.serial)?.issued ?? null
+    const before = itemCode === null ? null : stateOf(itemCode.serial)
+    const where = whereOf(request)
+    const input: CheckInput = {
+      scan: request,
+      where,
+      parsed: itemCode !== null
+        ? { ok: true, gtin: itemCode.gtin, lot: itemCode.lot, serial: itemCode.serial }
+        : { ok: false, reason: p.ok ? 'an SSCC names a case or pallet, not an item' : p.reason },
+      issued,
+      state: before ?? createInitialState({ serial: itemCode?.serial ?? '', gtin: itemCode?.gtin ?? '', lot: itemCode?.lot ?? null, batchId: 0, batchStatus: 'failed', issuedAt: null }),
+      catalog,
+      rules: deps.rules,
+      hasValidTag: deps.hasValidTag
+    }
+    const outcome = runChecks(input)
+    let after: ItemState | null = null
+    if (issued !== null && before !== null && outcome.result !== 'rejected') {
+      after = applyScan(before, request, where, outcome, catalog)
+      states.set(issued.serial, after)
+    }
+    const scanId = nextScanId()
+    const storedCode = code.trim().slice(0, MAX_CODE_CHARS)
+    records.push({
+      id: scanId, requestId: request.requestId, code: storedCode, serial: itemCode?.serial ?? null,
+      gtin: itemCode?.gtin ?? null, lot: itemCode?.lot ?? issued?.lot ?? null, sscc, action: request.action, result: outcome.result,
+      source: request.source, orgId: request.orgId, toOrgId: request.toOrgId, deviceId: request.deviceId, workOrderId: request.workOrderId,
+      actorRole: request.actorRole, actorUserId: request.actorUserId, consumerId: request.consumerId, location: where,
+      city: request.orgId !== null ? catalog.org(request.orgId)?.city ?? null : where === null ? null : catalog.nearestCity(where),
+      at: request.at, recordedAt, checks: outcome.checks, eventId: null
+    })
+
+    const alertCode = alertSubjectOf(code)
+    for (const raised of outcome.alerts) {
+      const key = `${raised.type}|${alertCode}`
+      const evidence = { scanId, at: request.at, action: request.action, orgId: request.orgId, location: where, detail: raised.reason }
+      const known = alerts.get(key)
+      if (known !== undefined) {
+        known.evidence.push(evidence)
+        known.consumerOnly = known.consumerOnly && request.actorRole === 'consumer'
+        continue
+      }
+      alerts.set(key, {
+        id: randomUUID(), type: raised.type, code: alertCode, serial: itemCode?.serial ?? null, gtin: itemCode?.gtin ?? null,
+        orgId: raised.orgId, reason: raised.reason, evidence: [evidence], consumerOnly: request.actorRole === 'consumer', at: recordedAt
+      })
+    }
+
+    if (after !== null && before !== null && issued !== null && outcome.result === 'ok') {
+      let trigger: RewardTrigger | null = null
+      if (request.action === 'receive' && request.orgId !== null && catalog.org(request.orgId)?.kind === 'store') trigger = 'store_receive'
+      if (request.action === 'verify' && request.actorRole === 'consumer' && before.firstVerifiedAt === null && after.firstVerifiedAt !== null) trigger = 'consumer_first_verify'
+      const rule = trigger === null ? null : pickRule(rewardRules, issued.gtin, trigger)
+      if (rule !== null && trigger !== null) {
+        const path = after.channelPath.flatMap((orgId) => {
+          const kind = catalog.org(orgId)?.kind
+          return kind === undefined ? [] : [{ orgId, kind: kind as OrgKind }]
+        })
+        for (const entry of splitReward(rule, path, request.consumerId ?? 'anonymous')) {
+          ledger.push({ id: randomUUID(), ruleId: entry.ruleId, serial: issued.serial, trigger, level: entry.level, beneficiary: entry.beneficiary, amount: entry.amount, scanId, createdAt: recordedAt })
+        }
+      }
+    }
+    if (after !== null && issued !== null && before?.status !== 'installed' && after.status === 'installed' && after.deviceId !== null) {
+      installed.push({
+        serial: issued.serial, gtin: issued.gtin, lot: issued.lot, code: formatItemUri(deps.resolver, issued.gtin, issued.lot, issued.serial),
+        deviceId: after.deviceId, installedAt: request.at, installedBy: request.actorUserId ?? request.orgId ?? request.actorRole,
+        workOrderId: request.workOrderId
+      })
+    }
+
+    const product = issued === null ? undefined : catalog.product(issued.gtin)
+    const state = after ?? before
+    return {
+      scanId, code: storedCode, serial: itemCode?.serial ?? null, gtin: itemCode?.gtin ?? null, lot: issued?.lot ?? itemCode?.lot ?? null,
+      result: outcome.result, checks: outcome.checks,
+      product: product === undefined ? null : { gtin: product.gtin, name: product.name, partNumber: product.partNumber, unit: product.unit },
+      status: issued === null ? null : state?.status ?? null,
+      firstVerifiedAt: issued === null ? null : state?.firstVerifiedAt ?? null,
+      consumerVerifications: issued === null ? null : state?.consumerVerifications ?? null
+    }
+  }
+
+  const outcomes: Array<ScanOutcome | Error> = requests.map((request, i) => {
+    const replayKey = `${request.requestId}|${request.code}`
+    const earlier = seenInBatch.get(replayKey)
+    if (earlier !== undefined) return { ...earlier, replayed: true }
+    const p = parsed[i] as ReturnType<typeof parseCode>
+    const stored = storedByRequest.get(request.requestId)
+    if (stored !== undefined && request.source !== 'verify') {
+      const sscc = p.ok && p.code.kind === 'sscc' ? p.code.sscc : null
+      const mine = stored.filter((r) => sscc !== null ? r.sscc === sscc : r.sscc === null && r.code === request.code.trim().slice(0, MAX_CODE_CHARS))
+      if (mine.length > 0 && mine.every((r) => r.action === request.action)) return outcomeFromRecords(request.requestId, mine, catalog)
+      if (request.source !== 'epcis') return new TRC_SCAN_ID_REUSED(request.requestId).withDetails({ field: 'body.scanId' })
+    }
+
+    let outcome: ScanOutcome
+    if (p.ok && p.code.kind === 'sscc') {
+      const sscc = p.code.sscc
+      if (!known.has(sscc)) {
+        outcome = {
+          scanId: request.requestId, result: 'rejected', eventId: null, items: [], replayed: false,
+          checks: [{ name: 'container_known', passed: false, detail: `SSCC ${sscc} is not a registered case or pallet` }]
+        }
+      } else {
+        const items = (contents.get(sscc) ?? []).map((serial) => {
+          const issued = loaded.get(serial)?.issued
+          return runItem(request, issued === undefined ? serial : formatItemUri(deps.resolver, issued.gtin, issued.lot, serial), sscc)
+        })
+        const result = items.length === 0 ? 'rejected' : worstResult(items.map((item) => item.result))
+        outcome = { scanId: request.requestId, result, checks: summariseContainer(sscc, items), eventId: null, items, replayed: false }
+        if (items.some((item) => item.result !== 'rejected')) outcome.eventId = recordEvent(request, [formatSsccUri(deps.resolver, sscc)], result)
+      }
+    } else {
+      const item = runItem(request, request.code, null)
+      outcome = { scanId: request.requestId, result: item.result, checks: item.checks, eventId: null, items: [item], replayed: false }
+      if (item.result !== 'rejected' && item.serial !== null && item.gtin !== null) {
+        outcome.eventId = recordEvent(request, [formatItemUri(deps.resolver, item.gtin, item.lot, item.serial)], item.result)
+      }
+    }
+    seenInBatch.set(replayKey, outcome)
+    return outcome
+  })
+
+  function recordEvent (request: ScanRequest, epcs: string[], result: ScanOutcome['result']): string | null {
+    // Captured events are stored already; consumers' verifications stay private (not shared with partners over EPCIS).
+    if (request.eventId !== null) return request.eventId
+    if (request.source === 'verify') return null
+    events.push({ event: toEpcisEvent(request, epcs, result, catalog), orgId: request.orgId })
+    return eventIdOf(request.requestId)
+  }
+  const recordById = new Map(records.map((r) => [r.id, r]))
+  for (const outcome of outcomes) {
+    if (outcome instanceof Error || outcome.replayed || outcome.eventId === null) continue
+    for (const item of outcome.items) {
+      const record = recordById.get(item.scanId)
+      if (record !== undefined) record.eventId = outcome.eventId
+    }
+  }
+
+  const items = [...loaded.values()].map((item) => ({ issued: item.issued, state: states.get(item.issued.serial) ?? item.state }))
+  return { recordedAt, items, outcomes, records, states: [...states.values()], alerts: [...alerts.values()], ledger, events, installed }
+}
+
+/** Upsert alerts; a clone alert supersedes consumer-only diversions of its code, and one that exists already absorbs new ones. */
+async function writeAlerts (repo: AlertRepository, tx: Transaction, alerts: readonly AlertUpsert[], at: Date): Promise<TraceAlert[]> {
+  if (alerts.length === 0) return []
+  const created: TraceAlert[] = []
+  const consumerDiversions = alerts.filter((a) => a.type === 'diversion' && a.consumerOnly && a.serial !== null)
+  const clones = await repo.findCloneAlerts(tx, consumerDiversions.map((a) => a.serial as string))
+  // Clone alerts first, so diversions of the same code in this batch see them.
+  const ordered = [...alerts].sort((a, b) => (a.type === 'clone' ? 0 : 1) - (b.type === 'clone' ? 0 : 1))
+  for (const alert of ordered) {
+    const cloneId = alert.serial === null ? undefined : clones.get(alert.serial)
+    if (alert.type === 'diversion' && alert.consumerOnly && cloneId !== undefined) {
+      await repo.insertSuperseded(tx, alert, cloneId)
+      continue
+    }
+    const { alert: stored, created: isNew } = await repo.upsert(tx, alert)
+    if (isNew) created.push(stored)
+    if (alert.type === 'clone' && alert.serial !== null) {
+      clones.set(alert.serial, stored.id)
+      await repo.supersedeConsumerDiversions(tx, alert.serial, stored.id, at)
+    }
+  }
+  return created
+}

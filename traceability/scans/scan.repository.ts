@@ -1,0 +1,210 @@
+import type { Queryable } from '../../core/db/database.js'
+import type { LatLng } from '../catalog/territory.js'
+import type { CheckResult, IssuedItem, ItemState, ItemStatus, ScanAction, ScanResult, ScanSource } from './scan-types.js'
+
+/** One row of trace_scans, as written and as read back (replays, provenance, analytics). */
+export interface ScanRecord {
+  id: string
+  requestId: string
+  code: string
+  serial: string | null
+  gtin: string | null
+  lot: string | null
+  sscc: string | null
+  action: ScanAction
+  result: ScanResult
+  source: ScanSource
+  orgId: string | null
+  toOrgId: string | null
+  deviceId: string | null
+  workOrderId: string | null
+  actorRole: string | null
+  actorUserId: string | null
+  consumerId: string | null
+  location: LatLng | null
+  city: string | null
+  at: Date
+  recordedAt: Date
+  checks: CheckResult[]
+  eventId: string | null
+}
+
+interface ScanRow {
+  id: string, request_id: string, code: string, serial: string | null, gtin: string | null, lot: string | null, sscc: string | null
+  action: ScanAction, result: ScanResult, source: ScanSource, org_id: string | null, to_org_id: string | null, device_id: string | null
+  work_order_id: string | null, actor_role: string | null, actor_user_id: string | null, consumer_id: string | null
+  lat: number | null, lng: number | null, city: string | null, at: Date, recorded_at: Date, checks: CheckResult[], event_id: string | null
+}
+
+export const toScanRecord = (r: ScanRow): ScanRecord => ({
+  id: r.id, requestId: r.request_id, code: r.code, serial: r.serial, gtin: r.gtin, lot: r.lot, sscc: r.sscc, action: r.action,
+  result: r.result, source: r.source, orgId: r.org_id, toOrgId: r.to_org_id, deviceId: r.device_id, workOrderId: r.work_order_id,
+  actorRole: r.actor_role, actorUserId: r.actor_user_id, consumerId: r.consumer_id,
+  location: r.lat === null || r.lng === null ? null : { lat: r.lat, lng: r.lng }, city: r.city, at: r.at, recordedAt: r.recorded_at,
+  checks: r.checks, eventId: r.event_id
+})
+
+interface StateRow {
+  serial: string, batch_id: number, gtin: string, lot: string | null, batch_status: IssuedItem['batchStatus'], issued_at: Date | null
+  s_status: ItemStatus | null, holder_org_id: string | null, channel_path: string[] | null, ship_from: string | null, ship_to: string | null
+  shipped_at: Date | null, sold_at: Date | null, sold_by: string | null, installed_at: Date | null, device_id: string | null
+  parent_sscc: string | null, last_at: Date | null, last_lat: number | null, last_lng: number | null
+  consumer_verifications: number | null, consumer_ids: string[] | null, first_verified_at: Date | null, scans: number | null
+}
+
+export interface LoadedItem {
+  issued: IssuedItem
+  state: ItemState | null
+}
+
+function toLoaded (r: StateRow): LoadedItem {
+  const issued: IssuedItem = { serial: r.serial, gtin: r.gtin, lot: r.lot, batchId: r.batch_id, batchStatus: r.batch_status, issuedAt: r.issued_at }
+  if (r.s_status === null) return { issued, state: null }
+  return {
+    issued,
+    state: {
+      serial: r.serial, gtin: r.gtin, lot: r.lot, status: r.s_status, holderOrgId: r.holder_org_id, channelPath: r.channel_path ?? [],
+      shipFrom: r.ship_from, shipTo: r.ship_to, shippedAt: r.shipped_at, soldAt: r.sold_at, soldBy: r.sold_by,
+      installedAt: r.installed_at, deviceId: r.device_id, parentSscc: r.parent_sscc, lastAt: r.last_at,
+      lastLocation: r.last_lat === null || r.last_lng === null ? null : { lat: r.last_lat, lng: r.last_lng },
+      consumerVerifications: r.consumer_verifications ?? 0, consumerIds: r.consumer_ids ?? [], firstVerifiedAt: r.first_verified_at, scans: r.scans ?? 0
+    }
+  }
+}
+
+/** A PostgreSQL array literal of text values (`{"a","b"}`), for a text[] inside an unnest of arrays. */
+export function toArrayLiteral (values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
+}
+
+/** Scans, item state and container contents: the queries of one scan batch, all on the batch's transaction. */
+export function createScanRepository () {
+  return {
+    /**
+     * Issued codes with their current state; `lock` takes row locks for this transaction (the server
+     * driver, where another process may scan the same item; the embedded engine has one connection).
+     */
+    async loadItems (tx: Queryable, serials: readonly string[], lock: boolean): Promise<Map<string, LoadedItem>> {
+      const found = new Map<string, LoadedItem>()
+      if (serials.length === 0) return found
+      const { rows } = await tx.query<StateRow>(
+        `SELECT c.serial, c.batch_id, b.gtin, b.lot, b.status AS batch_status, b.issued_at,
+                s.status AS s_status, s.holder_org_id, s.channel_path, s.ship_from, s.ship_to, s.shipped_at, s.sold_at, s.sold_by,
+                s.installed_at, s.device_id, s.parent_sscc, s.last_at, s.last_lat, s.last_lng, s.consumer_verifications,
+                s.consumer_ids, s.first_verified_at, s.scans
+         FROM trace_codes c
+         JOIN trace_code_batches b ON b.id = c.batch_id
+         LEFT JOIN trace_code_state s ON s.serial = c.serial
+         WHERE c.serial = ANY($1::text[])
+         ${lock ? 'FOR UPDATE OF c' : ''}`, [serials])
+      for (const row of rows) found.set(row.serial, toLoaded(row))
+      return found
+    },
+
+    /** Every item inside the given containers, through any depth of nesting: sscc → serials. */
+    async expandContainers (tx: Queryable, ssccs: readonly string[]): Promise<Map<string, string[]>> {
+      const contents = new Map<string, string[]>(ssccs.map((s) => [s, []]))
+      if (ssccs.length === 0) return contents
+      const { rows } = await tx.query<{ root: string, serial: string }>(
+        `WITH RECURSIVE tree (root, sscc) AS (
+           SELECT sscc, sscc FROM trace_containers WHERE sscc = ANY($1::text[])
+           UNION ALL
+           SELECT tree.root, c.sscc FROM trace_containers c JOIN tree ON c.parent_sscc = tree.sscc
+         )
+         SELECT tree.root, s.serial FROM tree JOIN trace_code_state s ON s.parent_sscc = tree.sscc ORDER BY tree.root, s.serial`,
+        [ssccs])
+      for (const row of rows) contents.get(row.root)?.push(row.serial)
+      return contents
+    },
+
+    async existingContainers (tx: Queryable, ssccs: readonly string[]): Promise<Set<string>> {
+      if (ssccs.length === 0) return new Set()
+      const { rows } = await tx.query<{ sscc: string }>('SELECT sscc FROM trace_containers WHERE sscc = ANY($1::text[])', [ssccs])
+      return new Set(rows.map((r) => r.sscc))
+    },
+
+    async findByRequests (tx: Queryable, requestIds: readonly string[]): Promise<ScanRecord[]> {
+      if (requestIds.length === 0) return []
+      const { rows } = await tx.query<ScanRow>(
+        "SELECT * FROM trace_scans WHERE request_id = ANY($1::uuid[]) AND source <> 'verify' ORDER BY recorded_at, id", [requestIds])
+      return rows.map(toScanRecord)
+    },
+
+    /**
+     * Scan rows and the items' new states in one statement (one round trip, atomic on its own), passed
+     * column-wise as arrays (cheaper for the engine than one JSON document per batch). A scan only ever
+     * clears `parent_sscc` (an item sold or fitted leaves its case); packing owns setting it.
+     */
+    async insertScansAndStates (q: Queryable, scans: readonly ScanRecord[], states: readonly ItemState[], at: Date): Promise<void> {
+      if (scans.length === 0 && states.length === 0) return
+      const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
+      const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
+      await q.query(
+        `WITH scans AS (
+           INSERT INTO trace_scans (id, request_id, code, serial, gtin, lot, sscc, action, result, source, org_id, to_org_id, device_id,
+             work_order_id, actor_role, actor_user_id, consumer_id, lat, lng, city, at, recorded_at, checks, event_id)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+             $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[])
+         )
+         INSERT INTO trace_code_state AS t (serial, gtin, lot, status, holder_org_id, channel_path, ship_from, ship_to, shipped_at,
+           sold_at, sold_by, installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications,
+           consumer_ids, first_verified_at, scans, updated_at)
+         SELECT serial, gtin, lot, status, holder_org_id, channel_path::text[], ship_from, ship_to, shipped_at, sold_at, sold_by,
+           installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications, consumer_ids::text[], first_verified_at, scans, $45
+         FROM unnest($25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
+           $33::timestamptz[], $34::timestamptz[], $35::text[], $36::timestamptz[], $37::text[], $38::timestamptz[], $39::float8[],
+           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[])
+           AS r(serial, gtin, lot, status, holder_org_id, channel_path, ship_from, ship_to, shipped_at, sold_at, sold_by,
+             installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications, consumer_ids, first_verified_at, scans)
+         ON CONFLICT (serial) DO UPDATE SET status = excluded.status, holder_org_id = excluded.holder_org_id,
+           channel_path = excluded.channel_path, ship_from = excluded.ship_from, ship_to = excluded.ship_to,
+           shipped_at = excluded.shipped_at, sold_at = excluded.sold_at, sold_by = excluded.sold_by,
+           installed_at = excluded.installed_at, device_id = excluded.device_id,
+           parent_sscc = CASE WHEN excluded.status IN ('sold', 'installed') THEN NULL ELSE t.parent_sscc END,
+           last_at = excluded.last_at, last_lat = excluded.last_lat, last_lng = excluded.last_lng,
+           consumer_verifications = excluded.consumer_verifications, consumer_ids = excluded.consumer_ids,
+           first_verified_at = excluded.first_verified_at, scans = excluded.scans, updated_at = excluded.updated_at`,
+        [
+          s((r) => r.id), s((r) => r.requestId), s((r) => r.code), s((r) => r.serial), s((r) => r.gtin), s((r) => r.lot), s((r) => r.sscc),
+          s((r) => r.action), s((r) => r.result), s((r) => r.source), s((r) => r.orgId), s((r) => r.toOrgId), s((r) => r.deviceId),
+          s((r) => r.workOrderId), s((r) => r.actorRole), s((r) => r.actorUserId), s((r) => r.consumerId), s((r) => r.location?.lat ?? null),
+          s((r) => r.location?.lng ?? null), s((r) => r.city), s((r) => r.at), s((r) => r.recordedAt), s((r) => JSON.stringify(r.checks)), s((r) => r.eventId),
+          t((r) => r.serial), t((r) => r.gtin), t((r) => r.lot), t((r) => r.status), t((r) => r.holderOrgId), t((r) => toArrayLiteral(r.channelPath)),
+          t((r) => r.shipFrom), t((r) => r.shipTo), t((r) => r.shippedAt), t((r) => r.soldAt), t((r) => r.soldBy), t((r) => r.installedAt),
+          t((r) => r.deviceId), t((r) => r.lastAt), t((r) => r.lastLocation?.lat ?? null), t((r) => r.lastLocation?.lng ?? null),
+          t((r) => r.consumerVerifications), t((r) => toArrayLiteral(r.consumerIds)), t((r) => r.firstVerifiedAt), t((r) => r.scans), at
+        ])
+    }
+  }
+}
+
+export type ScanRepository = ReturnType<typeof createScanRepository>
+
+/** Reads outside the scan batches: an item's history (provenance) and where it is fitted. */
+export function createScanHistoryRepository (db: Queryable) {
+  return {
+    async itemHistory (serial: string): Promise<ScanRecord[]> {
+      const { rows } = await db.query<ScanRow>(
+        `SELECT * FROM trace_scans WHERE serial = $1 AND result <> 'rejected' ORDER BY at, recorded_at, id`, [serial])
+      return rows.map(toScanRecord)
+    },
+    async installedOn (serial: string): Promise<string | null> {
+      const { rows } = await db.query<{ device_id: string | null }>(
+        "SELECT device_id FROM trace_code_state WHERE serial = $1 AND status = 'installed'", [serial])
+      return rows[0]?.device_id ?? null
+    },
+    async issuedItem (serial: string): Promise<{ gtin: string, lot: string | null, issuedAt: Date | null, status: string } | null> {
+      const { rows } = await db.query<{ gtin: string, lot: string | null, issued_at: Date | null, status: string }>(
+        `SELECT b.gtin, b.lot, b.issued_at, b.status FROM trace_codes c JOIN trace_code_batches b ON b.id = c.batch_id WHERE c.serial = $1`, [serial])
+      const row = rows[0]
+      return row === undefined ? null : { gtin: row.gtin, lot: row.lot, issuedAt: row.issued_at, status: row.status }
+    },
+    async itemState (serial: string): Promise<{ status: string, deviceId: string | null, holderOrgId: string | null } | null> {
+      const { rows } = await db.query<{ status: string, device_id: string | null, holder_org_id: string | null }>(
+        'SELECT status, device_id, holder_org_id FROM trace_code_state WHERE serial = $1', [serial])
+      const row = rows[0]
+      return row === undefined ? null : { status: row.status, deviceId: row.device_id, holderOrgId: row.holder_org_id }
+    }
+  }
+}

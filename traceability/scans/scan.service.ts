@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto'
+import { Counter, Histogram } from 'prom-client'
+import type { Principal } from '../../core/auth/roles.js'
+import { createGroupCommit } from '../../core/db/group-commit.js'
+import type { Database } from '../../core/db/database.js'
+import type { EventBus } from '../../core/event-bus.js'
+import type { Logger } from '../../core/logger.js'
+import type { MetricsRegistry } from '../../core/metrics.js'
+import { createAlertRepository } from '../alerts/alert.repository.js'
+import type { CatalogService } from '../catalog/catalog.service.js'
+import type { LatLng } from '../catalog/territory.js'
+import type { SerialGenerator } from '../codes/serial.js'
+import { TRC_CODE_INVALID, TRC_CODE_NOT_FOUND, TRC_ORG_NOT_FOUND, TRC_SCAN_ACTION_FORBIDDEN, TRC_SCAN_FIELD_REQUIRED, TRC_SCAN_ORG_FORBIDDEN, TRC_SCAN_TIME_INVALID } from '../errors.js'
+import type { PartInstalledEvent, ProvenanceStep } from '../events.js'
+import { formatItemUri, parseCode } from '../gs1/digital-link.js'
+import type { RewardService } from '../rewards/reward.service.js'
+import type { WorkOrderCompletedEvent } from '../workorder-completed-event.js'
+import type { EpcisEvent, EpcisEventSink } from './event-sink.js'
+import { BIZ_STEP_OF, scansOfCapturedEvent } from './epcis-mapping.js'
+import { processScanBatch } from './scan-batch.js'
+import type { InstalledPart } from './scan-batch.js'
+import type { ScanOutcome } from './scan-outcome.js'
+import { createScanHistoryRepository, createScanRepository } from './scan.repository.js'
+import { DEFAULT_CHECK_RULES } from './scan-types.js'
+import type { ActorRole, CheckRules, ScanAction, ScanRequest } from './scan-types.js'
+import { stableUuid } from './stable-id.js'
+import { createItemCache } from './item-cache.js'
+
+export interface ScanInput {
+  scanId?: string | undefined
+  code: string
+  action: ScanAction
+  orgId?: string | null | undefined
+  toOrgId?: string | null | undefined
+  deviceId?: string | null | undefined
+  workOrderId?: string | null | undefined
+  location?: LatLng | null | undefined
+  at?: string | undefined
+}
+
+/** Which roles may perform which scan actions (admin: all). Consumers verify through the public route. */
+const ACTIONS_OF_ROLE: Readonly<Partial<Record<Principal['role'], readonly ScanAction[]>>> = {
+  org_staff: ['ship', 'receive', 'sell', 'verify'],
+  engineer: ['install', 'verify'],
+  brand: ['verify'],
+  admin: ['ship', 'receive', 'sell', 'install', 'verify']
+}
+
+const MAX_CLOCK_SKEW_MS = 5 * 60_000
+const MAX_BATCH = 256
+/** Items kept in memory between batches on the embedded engine (a few hundred bytes each). */
+const ITEM_CACHE_SIZE = 200_000
+
+export interface ScanServiceDeps {
+  db: Database
+  bus: EventBus
+  logger: Logger
+  metrics: MetricsRegistry
+  catalog: CatalogService
+  rewards: RewardService
+  serials: SerialGenerator
+  sink: EpcisEventSink
+  resolver: string
+  now: () => number
+  rules?: CheckRules
+}
+
+/**
+ * Scans from every door (API, public verification, EPCIS capture, completed work orders) go through one
+ * group-committed queue: concurrent scans share a transaction, each is answered after its commit.
+ */
+export function createScanService (deps: ScanServiceDeps) {
+  const scans = createScanRepository()
+  const history = createScanHistoryRepository(deps.db)
+  const alerts = createAlertRepository()
+  const cache = deps.db.driver === 'embedded' ? createItemCache(ITEM_CACHE_SIZE) : null
+  const registers = [deps.metrics]
+  const scanCounter = new Counter({ name: 'afterline_trace_scans_total', help: 'item scans checked and recorded, by action and result', labelNames: ['action', 'result'] as const, registers })
+  const batchSize = new Histogram({ name: 'afterline_trace_scan_batch_size', help: 'scan requests per group-committed transaction', buckets: [1, 2, 5, 10, 20, 50, 100, 200], registers })
+  const batchSeconds = new Histogram({ name: 'afterline_trace_scan_batch_seconds', help: 'time to check and commit one scan batch', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers })
+
+  const publishAfterCommit = async (raised: Awaited<ReturnType<typeof processScanBatch>>): Promise<void> => {
+    for (const alert of raised.alertsRaised) {
+      deps.bus.publish('trace.alert_raised', { alertId: alert.id, type: alert.type, code: alert.code, serial: alert.serial, gtin: alert.gtin, orgId: alert.orgId, reason: alert.reason })
+    }
+    for (const part of raised.installed) deps.bus.publish('part.installed', await toInstalledEvent(part))
+  }
+
+  const writer = createGroupCommit<ScanRequest, ScanOutcome | Error>({
+    maxBatch: MAX_BATCH,
+    isolateFailures: true,
+    onBatch: (size, seconds) => { batchSize.observe(size); batchSeconds.observe(seconds) },
+    async write (requests) {
+      const catalog = await deps.catalog.snapshot()
+      const rewardRules = await deps.rewards.rules(catalog.version)
+      const result = await processScanBatch({
+        db: deps.db, cache, scans, alerts, rewards: deps.rewards.repository, sink: deps.sink,
+        hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
+      }, requests, catalog, rewardRules)
+      result.outcomes.forEach((outcome, i) => {
+        if (outcome instanceof Error || outcome.replayed) return
+        for (const item of outcome.items) scanCounter.inc({ action: requests[i]?.action ?? 'verify', result: item.result })
+      })
+      await publishAfterCommit(result)
+      return result.outcomes
+    }
+  })
+
+  async function submit (request: ScanRequest): Promise<ScanOutcome> {
+    const outcome = await writer.submit(request)
+    if (outcome instanceof Error) throw outcome
+    return outcome
+  }
+
+  async function provenanceOf (serial: string): Promise<ProvenanceStep[]> {
+    const issued = await history.issuedItem(serial)
+    const steps: ProvenanceStep[] = []
+    const records = await history.itemHistory(serial)
+    const catalog = await deps.catalog.snapshot()
+    const firstShip = records.find((r) => r.action === 'ship')
+    const factory = firstShip?.orgId !== null && firstShip?.orgId !== undefined && catalog.org(firstShip.orgId)?.kind === 'factory' ? firstShip.orgId : null
+    if (issued?.issuedAt != null) {
+      steps.push({ bizStep: 'commissioning', orgId: factory, at: issued.issuedAt, location: factory === null ? null : catalog.org(factory)?.location ?? null })
+    }
+    for (const record of records) {
+      if (record.action === 'verify') continue
+      steps.push({ bizStep: BIZ_STEP_OF[record.action], orgId: record.orgId, at: record.at, location: record.location })
+    }
+    return steps
+  }
+
+  async function toInstalledEvent (part: InstalledPart): Promise<PartInstalledEvent> {
+    return { ...part, provenance: await provenanceOf(part.serial) }
+  }
+
+  const requireOrg = async (orgId: string, field: string): Promise<void> => {
+    if ((await deps.catalog.snapshot()).org(orgId) === undefined) throw new TRC_ORG_NOT_FOUND(orgId).withDetails({ field })
+  }
+
+  const service = {
+    submit,
+
+    /** POST /api/scans: who may do what, the fields each action needs, then the pipeline. */
+    async scan (input: ScanInput, principal: Principal): Promise<ScanOutcome> {
+      const allowed = ACTIONS_OF_ROLE[principal.role] ?? []
+      if (!allowed.includes(input.action)) throw new TRC_SCAN_ACTION_FORBIDDEN(principal.role, input.action).withDetails({ field: 'body.action' })
+      let orgId = input.orgId ?? null
+      if (principal.role === 'org_staff') {
+        if (orgId !== null && orgId !== principal.orgId) throw new TRC_SCAN_ORG_FORBIDDEN(orgId).withDetails({ field: 'body.orgId' })
+        orgId = principal.orgId
+      }
+      const toOrgId = input.toOrgId ?? null
+      const deviceId = input.deviceId ?? null
+      if (input.action === 'ship' && toOrgId === null) throw new TRC_SCAN_FIELD_REQUIRED('ship', 'toOrgId').withDetails({ field: 'body.toOrgId' })
+      if (input.action !== 'install' && input.action !== 'verify' && orgId === null) throw new TRC_SCAN_FIELD_REQUIRED(input.action, 'orgId').withDetails({ field: 'body.orgId' })
+      if (input.action === 'install' && deviceId === null) throw new TRC_SCAN_FIELD_REQUIRED('install', 'deviceId').withDetails({ field: 'body.deviceId' })
+      if (orgId !== null) await requireOrg(orgId, 'body.orgId')
+      if (toOrgId !== null) await requireOrg(toOrgId, 'body.toOrgId')
+      const at = input.at === undefined ? new Date(deps.now()) : new Date(input.at)
+      if (at.getTime() > deps.now() + MAX_CLOCK_SKEW_MS) throw new TRC_SCAN_TIME_INVALID(at.toISOString()).withDetails({ field: 'body.at' })
+      return await submit({
+        requestId: input.scanId ?? randomUUID(),
+        code: input.code,
+        action: input.action,
+        orgId,
+        toOrgId: input.action === 'ship' ? toOrgId : null,
+        deviceId: input.action === 'install' ? deviceId : null,
+        workOrderId: input.workOrderId ?? null,
+        location: input.location ?? null,
+        at,
+        actorRole: principal.role as ActorRole,
+        actorUserId: principal.userId,
+        consumerId: null,
+        source: 'api',
+        eventId: null
+      })
+    },
+
+    /** Public verification by a consumer: recorded like every scan, answered with what a buyer wants to know. */
+    async verify (code: string, options: { location: LatLng | null, consumerId: string | null, at?: Date }): Promise<ScanOutcome> {
+      return await submit({
+        requestId: randomUUID(), code, action: 'verify', orgId: null, toOrgId: null, deviceId: null, workOrderId: null,
+        location: options.location, at: options.at ?? new Date(deps.now()), actorRole: 'consumer', actorUserId: null,
+        consumerId: options.consumerId, source: 'verify', eventId: null
+      })
+    },
+
+    /** GET /api/parts/{code}/provenance: the item, where it is, and every hand-over. */
+    async provenance (code: string) {
+      const parsed = parseCode(code)
+      if (!parsed.ok || parsed.code.kind !== 'item') throw new TRC_CODE_INVALID(parsed.ok ? 'an SSCC names a case or pallet' : parsed.reason).withDetails({ field: 'params.code' })
+      const { serial, gtin } = parsed.code
+      const issued = await history.issuedItem(serial)
+      if (issued === null || issued.gtin !== gtin || issued.status !== 'issued') throw new TRC_CODE_NOT_FOUND(code).withDetails({ field: 'params.code' })
+      const state = await history.itemState(serial)
+      const product = (await deps.catalog.snapshot()).product(gtin) ?? null
+      return {
+        code: formatItemUri(deps.resolver, gtin, issued.lot, serial),
+        gtin, serial, lot: issued.lot, product,
+        status: state?.status ?? 'issued',
+        deviceId: state?.deviceId ?? null,
+        holderOrgId: state?.holderOrgId ?? null,
+        provenance: await provenanceOf(serial)
+      }
+    },
+
+    /** Parts listed on a completed work order and not scanned at fitting count as install scans by its engineer. */
+    async handleWorkOrderCompleted (event: WorkOrderCompletedEvent): Promise<void> {
+      // A work order without a machine has nothing to fit parts to.
+      if (typeof event.deviceId !== 'string' || event.deviceId === '') return
+      for (const code of event.partsUsed) {
+        const parsed = parseCode(code)
+        if (parsed.ok && parsed.code.kind === 'item' && await history.installedOn(parsed.code.serial) === event.deviceId) continue
+        const outcome = await submit({
+          requestId: stableUuid(`workorder:${event.workOrderId}:${code}`), code, action: 'install', orgId: null, toOrgId: null,
+          deviceId: event.deviceId, workOrderId: event.workOrderId, location: null, at: new Date(event.completedAt),
+          actorRole: 'engineer', actorUserId: event.engineerId, consumerId: null, source: 'workorder', eventId: null
+        })
+        if (outcome.result !== 'ok') deps.logger.warn({ workOrderId: event.workOrderId, code, result: outcome.result }, 'part on a completed work order failed its checks')
+      }
+    },
+
+    /** Events stored through POST /epcis/capture go through the same checks as POST /api/scans. */
+    async handleCapturedEvents (events: readonly EpcisEvent[]): Promise<void> {
+      const catalog = await deps.catalog.snapshot()
+      const requests = events.flatMap((event) => scansOfCapturedEvent(event, catalog))
+      const settled = await Promise.allSettled(requests.map((request) => submit(request)))
+      for (const [i, s] of settled.entries()) {
+        if (s.status === 'rejected') deps.logger.error({ err: s.reason, eventId: requests[i]?.eventId }, 'captured EPCIS event could not be checked')
+      }
+    },
+
+    /** Packing changed these items outside the scan batches: read them again next time. */
+    forgetItems (serials: Iterable<string>): void {
+      cache?.forget(serials)
+    },
+
+    idle: () => writer.idle()
+  }
+  return service
+}
+
+export type ScanService = ReturnType<typeof createScanService>
