@@ -27,7 +27,12 @@ export const configVariables = {
   TELEMETRY_RETENTION_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 400, doc: 'TimescaleDB retention policy for raw telemetry' },
   TELEMETRY_COMPRESS_AFTER_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 7, doc: 'TimescaleDB compression policy for raw telemetry' },
   DEAD_LETTER_MAX_BYTES: { schema: { type: 'integer', minimum: 64, maximum: 1048576 }, default: 4096, doc: 'bytes of a rejected payload kept in the dead-letter table' },
-  MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' }
+  MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' },
+  DISPATCH_MAX_DISTANCE_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 60, doc: 'farthest an engineer is sent, unless their profile sets their own limit' },
+  DISPATCH_SLA_CHECK_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 30, doc: 'how often open work orders are checked against their SLA deadlines' },
+  DISPATCH_SLA_AT_RISK_RATIO: { schema: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, default: 0.25, doc: 'a deadline is at risk when less than this share of its window is left' },
+  DISPATCH_AUTO_RETRY_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often queued orders under an auto-dispatch policy are tried again' },
+  DISPATCH_DEALER_RADIUS_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 30, doc: 'how far from an order a dealer\'s stock counts as obtainable parts' }
 } as const
 
 export type ConfigVariableName = keyof typeof configVariables
@@ -52,6 +57,13 @@ export interface Config {
   }
   readonly deadLetter: { readonly maxPayloadBytes: number }
   readonly maintenance: { readonly intervalSeconds: number }
+  readonly dispatch: {
+    readonly maxDistanceKm: number
+    readonly slaCheckIntervalSeconds: number
+    readonly slaAtRiskRatio: number
+    readonly autoRetrySeconds: number
+    readonly dealerRadiusKm: number
+  }
 }
 
 type RawConfig = { [K in ConfigVariableName]: unknown }
@@ -111,7 +123,14 @@ function toConfig (v: RawConfig): Config {
       compressAfterDays: v.TELEMETRY_COMPRESS_AFTER_DAYS as number
     },
     deadLetter: { maxPayloadBytes: v.DEAD_LETTER_MAX_BYTES as number },
-    maintenance: { intervalSeconds: v.MAINTENANCE_INTERVAL_S as number }
+    maintenance: { intervalSeconds: v.MAINTENANCE_INTERVAL_S as number },
+    dispatch: {
+      maxDistanceKm: v.DISPATCH_MAX_DISTANCE_KM as number,
+      slaCheckIntervalSeconds: v.DISPATCH_SLA_CHECK_INTERVAL_S as number,
+      slaAtRiskRatio: v.DISPATCH_SLA_AT_RISK_RATIO as number,
+      autoRetrySeconds: v.DISPATCH_AUTO_RETRY_S as number,
+      dealerRadiusKm: v.DISPATCH_DEALER_RADIUS_KM as number
+    }
   }
 }
 

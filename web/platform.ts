@@ -21,13 +21,16 @@ import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
 import { createGateway, gatewayMigrations } from '../gateway/index.js'
 import type { Gateway } from '../gateway/index.js'
+import { createDispatch, dispatchMigrations } from '../dispatch/index.js'
+import type { DeviceDirectory, Dispatch } from '../dispatch/index.js'
+import { isAfterlineError } from '../core/errors.js'
 import { createHttpApp } from './app.js'
 import { WEB_PORT_IN_USE } from './errors.js'
 import { attachLiveUpdates } from './live.js'
 import { createSystemRoutes } from './system.routes.js'
 
 /** Every module's migrations, in dependency order. */
-export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations]
+export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, dispatchMigrations]
 
 export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
@@ -45,6 +48,7 @@ export interface Platform {
   metrics: MetricsRegistry
   users: UserService
   gateway: Gateway
+  dispatch: Dispatch
   modules: readonly PlatformModule[]
   app: FastifyInstance
   routes: readonly RouteDefinition[]
@@ -104,8 +108,21 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
 
     const gateway = await createGateway(ctx)
+    // Dispatch reads devices (location, customer, model) through a port onto the gateway's registry.
+    const devices: DeviceDirectory = {
+      async getDevice (id) {
+        try {
+          const { assetCode, model, customer, location } = await gateway.devices.get(id)
+          return { id, assetCode, model, customer, location }
+        } catch (error) {
+          if (isAfterlineError(error) && error.code === 'GW_DEVICE_NOT_FOUND') return null
+          throw error
+        }
+      }
+    }
+    const dispatch = await createDispatch(ctx, { devices })
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
-    const modules: PlatformModule[] = [gateway]
+    const modules: PlatformModule[] = [gateway, dispatch]
     for (const module of modules) {
       const stopModule = module.stop
       if (stopModule !== undefined) cleanups.push(() => stopModule.call(module))
@@ -120,7 +137,8 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
       bus,
       logger,
       authenticate,
-      audiences: Object.assign({}, ...modules.map((module) => module.audiences ?? {}))
+      audiences: Object.assign({}, ...modules.map((module) => module.audiences ?? {})),
+      publicRooms: dispatch.publicRooms
     })
     cleanups.push(() => live.close())
 
@@ -132,7 +150,7 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     maintenance.start()
 
     return {
-      config, db, bus, metrics, users, gateway, modules, app, routes,
+      config, db, bus, metrics, users, gateway, dispatch, modules, app, routes,
       http: app.server.address() as AddressInfo,
       mqtt: gateway.mqttAddress as AddressInfo,
       generatedAdminPassword: generatedPassword,
