@@ -23,8 +23,18 @@ export interface TrackingView {
   timeline: Array<{ at: Date, event: string, status: WorkOrderStatus | null }>
 }
 
-const PUBLIC_EVENTS = new Set(['created', 'assigned', 'accepted', 'rejected', 'unassign', 'depart', 'arrive', 'complete', 'cancel'])
-const PUBLIC_NAMES: Record<string, string> = { unassign: 'reassigning', rejected: 'reassigning', depart: 'en_route', arrive: 'on_site', complete: 'completed', cancel: 'cancelled' }
+/** Timeline entries a customer sees, under the names they see (a refusal reads as "reassigning"). */
+const PUBLIC_NAMES: Readonly<Record<string, string>> = {
+  created: 'created',
+  assign: 'assigned',
+  accept: 'accepted',
+  reject: 'reassigning',
+  unassign: 'reassigning',
+  depart: 'en_route',
+  arrive: 'on_site',
+  complete: 'completed',
+  cancel: 'cancelled'
+}
 
 export function firstNameOf (name: string): string {
   return name.trim().split(/\s+/)[0] ?? ''
@@ -42,8 +52,8 @@ export function createTrackingService (deps: { repo: WorkOrderRepository, pool: 
         ? Math.round(estimateEtaMinutes(haversineKm(from, order.location), deps.etaModel))
         : null
       const timeline = (await deps.repo.listTimeline(order.id))
-        .filter((entry) => PUBLIC_EVENTS.has(entry.kind))
-        .map((entry) => ({ at: entry.at, event: PUBLIC_NAMES[entry.kind] ?? entry.kind, status: entry.toStatus }))
+        .filter((entry) => PUBLIC_NAMES[entry.kind] !== undefined)
+        .map((entry) => ({ at: entry.at, event: PUBLIC_NAMES[entry.kind] as string, status: entry.toStatus }))
       return {
         number: order.number,
         status: order.status,
