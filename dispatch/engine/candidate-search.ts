@@ -1,11 +1,11 @@
-import { haversineKm } from './geo.js'
+import { haversineKm, haversineKmBetween } from './geo.js'
 import { findViolation } from './hard-rules.js'
 import type { HardRuleContext } from './hard-rules.js'
 import type { EngineerPool } from './engineer-pool.js'
 import { costOf, lowerBoundCost, scoreCandidate } from './score.js'
 import type { Scored, ScoringOptions } from './score.js'
 import { createShiftClock } from './shift-clock.js'
-import type { EngineerSnapshot, OrderDemand } from './types.js'
+import type { EngineerSnapshot, LatLng, OrderDemand } from './types.js'
 
 export interface CandidateSearchOptions extends ScoringOptions {
   limit: number
@@ -44,9 +44,8 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
   const exclude = options.exclude
   const preferredId = order.preferredEngineerId
 
-  const consider = (engineer: EngineerSnapshot, distanceKm: number): void => {
+  const consider = (engineer: EngineerSnapshot, distanceKm: number, cost = costOf(engineer, order, distanceKm, options)): void => {
     if (findViolation({ engineer, order, distanceKm }, context) !== null) return
-    const cost = costOf(engineer, order, distanceKm, options)
     if (kept.length === limit) {
       const worst = kept[limit - 1] as Kept
       if (cost > worst.cost || (cost === worst.cost && engineer.id > worst.engineer.id)) return
@@ -68,13 +67,22 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
   }
 
   const worstKept = (): number => kept.length < limit ? Infinity : (kept[limit - 1] as Kept).cost
-  pool.grid.searchRings(order.location, maxKm, (id, lat, lng) => {
-    if (id === preferredId || exclude?.has(id) === true) return
-    const distanceKm = haversineKm({ lat, lng }, order.location)
-    if (distanceKm > maxKm) return
-    if (lowerBoundCost(order, distanceKm, options) > worstKept()) return
-    consider(pool.get(id) as EngineerSnapshot, distanceKm)
-  }, (ringMinKm) => lowerBoundCost(order, ringMinKm, options) > worstKept())
+  // Grids in increasing workload: each adds a known floor to every cost in it, so once the floor alone
+  // (at distance zero) cannot beat the worst kept, neither that grid nor any later one can.
+  pool.grids.forEach((grid, bucket) => {
+    const floor = bucket * options.weights.workloadPerJob
+    if (lowerBoundCost(order, 0, options) + floor > worstKept()) return
+    grid.searchRings(order.location, maxKm, (engineer) => {
+      if (engineer.id === preferredId || exclude?.has(engineer.id) === true) return
+      const at = (engineer.position ?? engineer.home) as LatLng
+      const distanceKm = haversineKmBetween(at.lat, at.lng, order.location.lat, order.location.lng)
+      if (distanceKm > maxKm) return
+      // The exact cost is cheaper than the rules: most engineers far down the ranking stop here.
+      const cost = costOf(engineer, order, distanceKm, options)
+      if (kept.length === limit && cost > worstKept()) return
+      consider(engineer, distanceKm, cost)
+    }, (ringMinKm) => lowerBoundCost(order, ringMinKm, options) + floor > worstKept())
+  })
   return kept
 }
 

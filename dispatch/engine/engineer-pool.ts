@@ -13,7 +13,12 @@ export interface EngineerPool {
   readonly dispatchableCount: number
   /** Largest per-engineer reach override seen, km (bounds the search radius). */
   readonly largestReachKm: number
-  readonly grid: SpatialGrid
+  /**
+   * Dispatchable engineers by workload: `grids[b]` holds those with `b` jobs today (the last one, b or
+   * more). The workload term of the cost is then a known floor per grid, so a search can skip whole
+   * grids and stop widening each one early (see candidate-search.ts).
+   */
+  readonly grids: ReadonlyArray<SpatialGrid<EngineerSnapshot>>
   get (id: string): EngineerSnapshot | undefined
   /** Insert or replace an engineer. */
   put (engineer: EngineerSnapshot): void
@@ -34,32 +39,54 @@ export function isDispatchable (engineer: EngineerSnapshot): boolean {
   return engineer.status === 'available' && engineer.activeOrderId === null && locateEngineer(engineer) !== null
 }
 
+export const WORKLOAD_BUCKETS = 8
+
+export function workloadBucketOf (jobsToday: number): number {
+  return Math.min(WORKLOAD_BUCKETS - 1, Math.max(0, Math.floor(jobsToday)))
+}
+
 export function createEngineerPool (options: { cellDegrees?: number } = {}): EngineerPool {
   const engineers = new Map<string, EngineerSnapshot>()
-  const grid = createSpatialGrid(options.cellDegrees ?? 0.01)
+  const grids = Array.from({ length: WORKLOAD_BUCKETS }, () => createSpatialGrid<EngineerSnapshot>(options.cellDegrees ?? 0.005))
+  const bucketOf = new Map<string, number>()
   let largestReachKm = 0
+
+  const unindex = (id: string): void => {
+    const bucket = bucketOf.get(id)
+    if (bucket === undefined) return
+    ;(grids[bucket] as SpatialGrid<EngineerSnapshot>).delete(id)
+    bucketOf.delete(id)
+  }
 
   const index = (engineer: EngineerSnapshot): void => {
     const at = locateEngineer(engineer)
-    if (at !== null && isDispatchable(engineer)) grid.set(engineer.id, at)
-    else grid.delete(engineer.id)
+    if (at === null || !isDispatchable(engineer)) unindex(engineer.id)
+    else {
+      const bucket = workloadBucketOf(engineer.jobsToday)
+      if (bucketOf.get(engineer.id) !== bucket) unindex(engineer.id)
+      ;(grids[bucket] as SpatialGrid<EngineerSnapshot>).set(engineer.id, at, engineer)
+      bucketOf.set(engineer.id, bucket)
+    }
     if (engineer.maxDistanceKm !== null && engineer.maxDistanceKm > largestReachKm) largestReachKm = engineer.maxDistanceKm
   }
 
   return {
     get size () { return engineers.size },
-    get dispatchableCount () { return grid.size },
+    get dispatchableCount () { return bucketOf.size },
     get largestReachKm () { return largestReachKm },
-    grid,
+    grids,
     get: (id) => engineers.get(id),
     put (engineer) {
-      engineers.set(engineer.id, engineer)
-      index(engineer)
+      // The pool owns the position object, so moves can update it in place (no allocation per report).
+      const owned = engineer.position === null ? engineer : { ...engineer, position: { lat: engineer.position.lat, lng: engineer.position.lng } }
+      engineers.set(engineer.id, owned)
+      index(owned)
     },
     update (id, changes) {
       const current = engineers.get(id)
       if (current === undefined) return undefined
       const next: EngineerSnapshot = { ...current, ...changes }
+      if (changes.position !== undefined && changes.position !== null) next.position = { lat: changes.position.lat, lng: changes.position.lng }
       engineers.set(id, next)
       index(next)
       return next
@@ -67,14 +94,20 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
     moveTo (id, position, at) {
       const current = engineers.get(id)
       if (current === undefined) return undefined
-      // Positions arrive often: mutate in place rather than copy the whole snapshot.
-      current.position = { lat: position.lat, lng: position.lng }
+      // Positions arrive often: update in place rather than copy the snapshot or allocate a point.
+      if (current.position === null) current.position = { lat: position.lat, lng: position.lng }
+      else {
+        current.position.lat = position.lat
+        current.position.lng = position.lng
+      }
       current.positionAt = at
-      if (isDispatchable(current)) grid.set(id, current.position)
+      const bucket = bucketOf.get(id)
+      if (bucket !== undefined) (grids[bucket] as SpatialGrid<EngineerSnapshot>).set(id, current.position, current)
+      else if (isDispatchable(current)) index(current)
       return current
     },
     remove (id) {
-      grid.delete(id)
+      unindex(id)
       return engineers.delete(id)
     },
     values: () => engineers.values(),

@@ -5,9 +5,14 @@ const RAD = Math.PI / 180
 
 /** Great-circle distance in km (haversine, mean Earth radius). */
 export function haversineKm (a: LatLng, b: LatLng): number {
-  const dLat = (b.lat - a.lat) * RAD
-  const dLng = (b.lng - a.lng) * RAD
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2
+  return haversineKmBetween(a.lat, a.lng, b.lat, b.lng)
+}
+
+/** The same from plain numbers (the search's inner loop allocates nothing). */
+export function haversineKmBetween (lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const dLat = (lat2 - lat1) * RAD
+  const dLng = (lng2 - lng1) * RAD
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLng / 2) ** 2
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(s)))
 }
 

@@ -83,9 +83,17 @@ export function countParts (parts: readonly string[]): Map<string, number> {
   return counts
 }
 
+// A search checks one order against thousands of engineers: count its parts once.
+const partCounts = new WeakMap<readonly string[], ReadonlyMap<string, number>>()
+function countPartsOnce (parts: readonly string[]): ReadonlyMap<string, number> {
+  let counts = partCounts.get(parts)
+  if (counts === undefined) partCounts.set(parts, counts = countParts(parts))
+  return counts
+}
+
 function checkParts ({ engineer, order }: HardRuleInput, context: HardRuleContext): string | null {
   if (order.requiredParts.length === 0) return null
-  for (const [part, quantity] of countParts(order.requiredParts)) {
+  for (const [part, quantity] of countPartsOnce(order.requiredParts)) {
     if ((engineer.vanStock[part] ?? 0) >= quantity) continue
     if (context.dealerParts.has(part)) continue
     return `part ${part} not on the van nor at a nearby dealer`
@@ -95,8 +103,8 @@ function checkParts ({ engineer, order }: HardRuleInput, context: HardRuleContex
 
 export const HARD_RULES: readonly HardRule[] = Object.freeze([
   { name: 'available', check: checkAvailable },
-  { name: 'not_rejected', check: checkNotRejected },
   { name: 'skills', check: checkSkills },
+  { name: 'not_rejected', check: checkNotRejected },
   { name: 'reach', check: checkReach },
   { name: 'on_shift', check: checkOnShift },
   { name: 'parts', check: checkParts }

@@ -8,32 +8,30 @@ import type { LatLng } from './types.js'
  * the query point, and the caller stops as soon as the nearest unvisited ring cannot hold anything
  * better than what it already has (see candidate-search.ts).
  */
-export interface SpatialGrid {
+export interface SpatialGrid<T = string> {
   readonly size: number
-  /** Insert or move a point. */
-  set (id: string, point: LatLng): void
+  /** Insert or move a point; `item` is what searches hand to the visitor (the id by default). */
+  set (id: string, point: LatLng, item?: T): void
   delete (id: string): boolean
   has (id: string): boolean
   /**
    * Visit points ring by ring around `center`. Before ring r ≥ 1 the lower bound on the distance of any
    * point in it (`ringMinKm`) is passed to `shouldStop`; the search ends when that bound exceeds
-   * `maxKm` or `shouldStop` says so. Points in a ring are visited unordered; the visitor filters by
-   * their exact distance.
+   * `maxKm` or `shouldStop` says so. Points in a ring are visited unordered; the visitor looks up the
+   * point and filters by its exact distance (only the id is passed, so nothing is allocated per point).
    */
-  searchRings (center: LatLng, maxKm: number, visit: (id: string, lat: number, lng: number) => void, shouldStop: (ringMinKm: number) => boolean): void
+  searchRings (center: LatLng, maxKm: number, visit: (item: T) => void, shouldStop: (ringMinKm: number) => boolean): void
 }
 
 const COLS_PER_ROW = 100_000
 
-export function createSpatialGrid (cellDegrees = 0.02): SpatialGrid {
+export function createSpatialGrid<T = string> (cellDegrees = 0.02): SpatialGrid<T> {
   if (!(cellDegrees > 0 && cellDegrees <= 10)) throw new RangeError('cellDegrees must be in (0, 10]')
   const columns = Math.ceil(360 / cellDegrees)
   const rows = Math.ceil(180 / cellDegrees)
   const cells = new Map<number, number[]>()
   const slotOf = new Map<string, number>()
-  const ids: string[] = []
-  const lats: number[] = []
-  const lngs: number[] = []
+  const items: T[] = []
   const cellOf: number[] = []
   const indexInCell: number[] = []
   const free: number[] = []
@@ -64,20 +62,18 @@ export function createSpatialGrid (cellDegrees = 0.02): SpatialGrid {
   return {
     get size () { return slotOf.size },
 
-    set (id, point) {
+    set (id, point, item) {
       const key = keyOf(columnOf(point.lng), rowOf(point.lat))
       let slot = slotOf.get(id)
       if (slot === undefined) {
-        slot = free.pop() ?? ids.length
+        slot = free.pop() ?? items.length
         slotOf.set(id, slot)
-        ids[slot] = id
         addToCell(slot, key)
       } else if (cellOf[slot] !== key) {
         removeFromCell(slot)
         addToCell(slot, key)
       }
-      lats[slot] = point.lat
-      lngs[slot] = point.lng
+      items[slot] = item ?? id as T
     },
 
     delete (id) {
@@ -85,6 +81,7 @@ export function createSpatialGrid (cellDegrees = 0.02): SpatialGrid {
       if (slot === undefined) return false
       removeFromCell(slot)
       slotOf.delete(id)
+      items[slot] = undefined as T
       free.push(slot)
       return true
     },
@@ -102,7 +99,7 @@ export function createSpatialGrid (cellDegrees = 0.02): SpatialGrid {
         if (cell === undefined) return
         for (let i = 0; i < cell.length; i++) {
           const slot = cell[i] as number
-          visit(ids[slot] as string, lats[slot] as number, lngs[slot] as number)
+          visit(items[slot] as T)
         }
       }
       // Every cell of ring r is at least r − 1 whole cells away along one axis; a cell is narrowest (in
@@ -111,24 +108,28 @@ export function createSpatialGrid (cellDegrees = 0.02): SpatialGrid {
         const farLat = Math.min(89.999, Math.abs(center.lat) + (ring + 1) * cellDegrees)
         return Math.min(cellDegrees * KM_PER_DEG_LAT, cellDegrees * kmPerDegLng(farLat))
       }
-      const maxRing = Math.min(Math.ceil(columns / 2), Math.ceil(maxKm / cellKmAt(Math.ceil(maxKm / (cellDegrees * kmPerDegLng(Math.min(89, Math.abs(center.lat) + 1))))) + 1))
+      const maxRing = Math.ceil(columns / 2)
+      let probed = 0
       for (let ring = 0; ring <= maxRing; ring++) {
         if (ring > 0) {
           const ringMinKm = (ring - 1) * cellKmAt(ring)
           if (ringMinKm > maxKm || shouldStop(ringMinKm)) return
-          // Few points spread thinly over many cells: reading the remaining points directly is cheaper
-          // than probing every empty cell. Points inside the rings already read are skipped.
-          const cellsLeft = (2 * maxRing + 1) ** 2 - (2 * ring - 1) ** 2
-          if (cellsLeft > 4 * slotOf.size) {
+          // Few points spread thinly: once the cells probed outnumber the points, reading the remaining
+          // points directly is cheaper than probing more (mostly empty) cells. The total work then
+          // stays within twice the cheaper of the two. Points inside the rings already read are skipped.
+          if (probed > slotOf.size) {
             for (const slot of slotOf.values()) {
               const key = cellOf[slot] as number
               const dx = Math.abs(Math.floor(key / COLS_PER_ROW) - column0)
               const dy = Math.abs((key % COLS_PER_ROW) - row0)
               if (Math.max(Math.min(dx, columns - dx), dy) < ring) continue
-              visit(ids[slot] as string, lats[slot] as number, lngs[slot] as number)
+              visit(items[slot] as T)
             }
             return
           }
+          probed += 8 * ring
+        } else {
+          probed = 1
         }
         if (ring === 0) {
           visitCell(column0, row0)

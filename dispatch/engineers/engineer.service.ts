@@ -78,9 +78,9 @@ export function createEngineerService (deps: EngineerServiceDeps) {
     /** Recount each engineer's jobs since their local midnight (the workload factor resets daily). */
     async refreshWorkload (): Promise<void> {
       const counts = await repo.countJobsToday(new Date(now()))
-      for (const engineer of pool.values()) {
+      for (const engineer of [...pool.values()]) {
         const jobs = counts.get(engineer.id) ?? 0
-        if (engineer.jobsToday !== jobs) engineer.jobsToday = jobs
+        if (engineer.jobsToday !== jobs) pool.update(engineer.id, { jobsToday: jobs })
       }
     },
 
