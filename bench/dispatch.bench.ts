@@ -11,9 +11,10 @@
  *    available, (b) Afterline's engine on a rolling horizon, (c) an offline lower bound with full
  *    knowledge of the day (simulators/dispatch/hindsight-bound.ts, explained in dispatch/README.md).
  *
- * The last line printed is the JSON summary.
+ * The last line printed is the JSON summary. Flags: `--engineers N` (100000), `--queries N` (20000).
  */
 import os from 'node:os'
+import { parseArgs } from 'node:util'
 import { createEngineerPool } from '../dispatch/engine/engineer-pool.js'
 import { searchCandidates } from '../dispatch/engine/candidate-search.js'
 import { createRuleContext } from '../dispatch/engine/candidate-search.js'
@@ -29,9 +30,10 @@ import { createEnginePolicy, createGreedyPolicy } from '../simulators/dispatch/p
 import { createRandom } from '../simulators/dispatch/prng.js'
 import { createScenario } from '../simulators/dispatch/scenario.js'
 
-const ENGINEERS = Number(process.env.BENCH_ENGINEERS ?? 100_000)
+const { values: flags } = parseArgs({ options: { engineers: { type: 'string', default: '100000' }, queries: { type: 'string', default: '20000' } } })
+const ENGINEERS = Number(flags.engineers)
 const ORDERS = 1_000
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 20_000)
+const QUERIES = Number(flags.queries)
 const UPDATES_PER_QUERY = 20
 const SCAN_QUERIES = 300
 const LIMIT = 10

@@ -45,7 +45,7 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
   await console.goto(`${test.httpUrl}/dispatch/console.html`)
   await console.click(`tr[data-order="${order.id}"]`)
   await console.waitForSelector('button[data-assign]')
-  t.same(await console.$$eval('button[data-assign]', (buttons) => buttons.map((b) => (b as HTMLElement).dataset.assign)), [wang.id, (await test.request('GET', '/api/engineers?q=Li', { token: supervisor })).body.engineers[0].id])
+  t.same(await console.$$eval('button[data-assign]', (buttons) => buttons.map((b) => b.getAttribute('data-assign'))), [wang.id, (await test.request('GET', '/api/engineers?q=Li', { token: supervisor })).body.engineers[0].id])
   t.equal(await console.locator('svg.dispatch-map circle[data-engineer]').count(), 2, 'both engineers on the map')
   t.equal(await console.locator(`svg.dispatch-map [data-order="${order.id}"]`).count(), 1, 'the order on the map')
   await console.click(`button[data-assign="${wang.id}"]`)
