@@ -89,10 +89,13 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
   }
 
   // ---- transaction gate ----
+  // Callers re-check `inTransaction` themselves right before acting (`while (inTransaction) await
+  // waitForGate()`): when the gate opens every parked caller wakes, and between this function's return
+  // and the caller's continuation another woken transaction may already have closed it again.
   let inTransaction = false
   let parked: Array<() => void> = []
   const waitForGate = async (): Promise<void> => {
-    while (inTransaction) await new Promise<void>((resolve) => parked.push(resolve))
+    await new Promise<void>((resolve) => parked.push(resolve))
   }
   const openGate = (): void => {
     inTransaction = false
@@ -111,12 +114,12 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     timescaledb: true,
 
     async query<Row> (sql: string, params: readonly unknown[] = []) {
-      if (inTransaction) await waitForGate()
+      while (inTransaction) await waitForGate()
       return await send<Row>({ op: 'query', sql, params: [...params] })
     },
 
     async transaction<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {
-      await waitForGate()
+      while (inTransaction) await waitForGate()
       inTransaction = true
       try {
         await send({ op: 'query', sql: 'BEGIN', params: [] })
@@ -138,7 +141,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
       columns.forEach(assertIdentifier)
       const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`
       if (typeof csv === 'string') {
-        if (inTransaction) await waitForGate()
+        while (inTransaction) await waitForGate()
         return await sendCopy(sql, csv)
       }
       return await database.transaction(async () => {
@@ -149,7 +152,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     },
 
     async exec (sql) {
-      if (inTransaction) await waitForGate()
+      while (inTransaction) await waitForGate()
       await send({ op: 'exec', sql })
     },
 
