@@ -241,16 +241,17 @@ export function createEngineerRepository (db: Queryable) {
       return rows[0] === undefined ? null : toEngineer(rows[0])
     },
 
-    /** Take parts off the van (never below zero). */
+    /** Take parts off the van, never below zero, in one statement (no lost update against a stock edit). */
     async consumeStock (id: string, used: ReadonlyMap<string, number>, at: Date): Promise<Engineer | null> {
-      const { rows } = await db.query<EngineerRow>(`SELECT ${COLUMNS} FROM dispatch_engineers WHERE id = $1 FOR UPDATE`, [id])
-      const row = rows[0]
-      if (row === undefined) return null
-      const stock = { ...row.van_stock }
-      for (const [part, quantity] of used) {
-        if (stock[part] !== undefined) stock[part] = Math.max(0, stock[part] - quantity)
-      }
-      return await this.update(id, { vanStock: stock }, at)
+      const { rows } = await db.query<EngineerRow>(
+        `UPDATE dispatch_engineers e SET updated_at = $4, van_stock = (
+           SELECT COALESCE(jsonb_object_agg(s.key, CASE WHEN u.quantity IS NULL THEN s.value
+             ELSE to_jsonb(GREATEST(0, (s.value)::integer - u.quantity)) END), '{}'::jsonb)
+           FROM jsonb_each(e.van_stock) AS s
+           LEFT JOIN unnest($2::text[], $3::integer[]) AS u(part, quantity) ON u.part = s.key)
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, [...used.keys()], [...used.values()], at])
+      return rows[0] === undefined ? null : toEngineer(rows[0])
     },
 
     async countActiveOrders (id: string): Promise<number> {

@@ -126,7 +126,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
    * and the timeline entry.
    */
   const move = async (name: TransitionName, order: WorkOrder, actor: Actor, changes: TransitionChanges,
-    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string } = {}): Promise<Moved> => {
+    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
     const at = new Date(now())
     const { from, to } = TRANSITIONS[name]
     try {
@@ -152,6 +152,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
           if (engineer === null) throw new DSP_ENGINEER_UNAVAILABLE(engineerId, 'busy, off shift or holding another order')
         } else if (options.engineer === 'release' && engineerId !== null) {
           engineer = await engineers.release(engineerId, order.id, at)
+          if (options.stockUsed !== undefined && options.stockUsed.size > 0) engineer = await engineers.consumeStock(engineerId, options.stockUsed, at)
         }
         await orders.appendTimeline({
           workOrderId: order.id, at, kind: options.timelineKind ?? name, fromStatus: order.status, toStatus: to,
@@ -284,15 +285,14 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const order = await prepare('complete', id, principal)
       const engineerId = order.engineerId as string
       const partsUsed = report.partsUsed ?? []
-      const { order: completed, engineer } = await move('complete', order, actorOf(principal),
-        { resolvedAt: new Date(now()), completionNotes: report.notes ?? null, partsUsed },
-        { engineer: 'release', guardEngineer: engineerId, details: { partsUsed, ...(report.notes === undefined || report.notes === null ? {} : { notes: report.notes }) } })
       const snapshot = pool.get(engineerId)
-      const used = report.stockUsed === undefined
+      const stockUsed = report.stockUsed === undefined
         ? new Map([...countParts(order.requiredParts)].filter(([part]) => (snapshot?.vanStock[part] ?? 0) > 0))
         : new Map(report.stockUsed.map((item) => [item.partNumber, item.quantity]))
-      const restocked = used.size === 0 ? engineer : await createEngineerRepository(db).consumeStock(engineerId, used, new Date(now()))
-      syncEngineer(restocked ?? engineer)
+      const { order: completed, engineer } = await move('complete', order, actorOf(principal),
+        { resolvedAt: new Date(now()), completionNotes: report.notes ?? null, partsUsed },
+        { engineer: 'release', guardEngineer: engineerId, stockUsed, details: { partsUsed, ...(report.notes === undefined || report.notes === null ? {} : { notes: report.notes }) } })
+      syncEngineer(engineer)
       bus.publish('workorder.completed', { ...toEvent(completed), deviceId: completed.deviceId, engineerId, partsUsed })
       publishEngineerStatus(engineer, 'busy')
       return completed

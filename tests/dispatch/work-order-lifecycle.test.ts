@@ -155,3 +155,20 @@ forEachDriver(t, 'auto-dispatch policy assigns critical orders at once; batch op
   t.same(applied.body.assigned.map((p: any) => p.engineerId).sort(), [b.id, c.id].sort())
   t.equal((await test.request('GET', `/api/work-orders/${second.id}`, { token: supervisor })).body.engineerId, b.id)
 })
+
+forEachDriver(t, 'completing an order takes the parts used off the van, never below zero', async (t, driver) => {
+  const test = await startTestPlatform(driver, { now: createClock().now })
+  t.teardown(() => test.close())
+  const supervisor = await test.tokenFor('supervisor')
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(0, 0), vanStock: { 'P-7': 2, 'P-9': 1 } })
+  const finish = async (order: any, body: Record<string, unknown>): Promise<void> => {
+    await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })
+    for (const step of ['accept', 'depart', 'arrive']) await test.request('POST', `/api/work-orders/${order.id}/${step}`, { token: wang.token })
+    t.equal((await test.request('POST', `/api/work-orders/${order.id}/complete`, { token: wang.token, body })).body.status, 'completed')
+  }
+  await finish(await openOrder(test, supervisor, { requiredParts: ['P-7'] }), {})
+  t.same((await test.request('GET', `/api/engineers/${wang.id}`, { token: supervisor })).body.vanStock, { 'P-7': 1, 'P-9': 1 }, 'the required part by default')
+  await finish(await openOrder(test, supervisor, {}), { stockUsed: [{ partNumber: 'P-9', quantity: 5 }, { partNumber: 'P-404', quantity: 1 }] })
+  t.same((await test.request('GET', `/api/engineers/${wang.id}`, { token: supervisor })).body.vanStock, { 'P-7': 1, 'P-9': 0 }, 'as reported, floored at zero')
+  t.same(test.platform.dispatch.pool.get(wang.id)?.vanStock, { 'P-7': 1, 'P-9': 0 }, 'the engine sees the same stock')
+})
