@@ -34,7 +34,12 @@ export const configVariables = {
   TRACE_RESOLVER: { schema: { type: 'string', pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$' }, default: 'localhost:3000', doc: 'host (and optional path) of the GS1 Digital Link resolver printed in item codes: `https://{resolver}/01/{gtin}/10/{lot}/21/{serial}`' },
   TRACE_CODE_SECRET: { schema: { type: 'string', minLength: 32 }, default: null, doc: 'key of the HMAC tag inside every serial; unset = generated once and kept in the database' },
   TRACE_GS1_COMPANY_PREFIX: { schema: { type: 'string', pattern: '^[0-9]{6,12}$' }, default: '0614141', doc: 'GS1 company prefix used when the platform allocates SSCCs for cases and pallets' },
-  TRACE_BATCH_MAX: { schema: { type: 'integer', minimum: 1, maximum: 10000000 }, default: 1000000, doc: 'most codes one `POST /api/code-batches` may issue' }
+  TRACE_BATCH_MAX: { schema: { type: 'integer', minimum: 1, maximum: 10000000 }, default: 1000000, doc: 'most codes one `POST /api/code-batches` may issue' },
+  DISPATCH_MAX_DISTANCE_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 60, doc: 'farthest an engineer is sent, unless their profile sets their own limit' },
+  DISPATCH_SLA_CHECK_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 30, doc: 'how often open work orders are checked against their SLA deadlines' },
+  DISPATCH_SLA_AT_RISK_RATIO: { schema: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, default: 0.25, doc: 'a deadline is at risk when less than this share of its window is left' },
+  DISPATCH_AUTO_RETRY_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often queued orders under an auto-dispatch policy are tried again' },
+  DISPATCH_DEALER_RADIUS_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 30, doc: 'how far from an order a dealer\'s stock counts as obtainable parts' }
 } as const
 
 export type ConfigVariableName = keyof typeof configVariables
@@ -65,6 +70,13 @@ export interface Config {
     readonly codeSecret: string | null
     readonly companyPrefix: string
     readonly batchMax: number
+  }
+  readonly dispatch: {
+    readonly maxDistanceKm: number
+    readonly slaCheckIntervalSeconds: number
+    readonly slaAtRiskRatio: number
+    readonly autoRetrySeconds: number
+    readonly dealerRadiusKm: number
   }
 }
 
@@ -132,6 +144,13 @@ function toConfig (v: RawConfig): Config {
       codeSecret: v.TRACE_CODE_SECRET as string | null,
       companyPrefix: v.TRACE_GS1_COMPANY_PREFIX as string,
       batchMax: v.TRACE_BATCH_MAX as number
+    },
+    dispatch: {
+      maxDistanceKm: v.DISPATCH_MAX_DISTANCE_KM as number,
+      slaCheckIntervalSeconds: v.DISPATCH_SLA_CHECK_INTERVAL_S as number,
+      slaAtRiskRatio: v.DISPATCH_SLA_AT_RISK_RATIO as number,
+      autoRetrySeconds: v.DISPATCH_AUTO_RETRY_S as number,
+      dealerRadiusKm: v.DISPATCH_DEALER_RADIUS_KM as number
     }
   }
 }

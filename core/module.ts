@@ -19,8 +19,13 @@ export interface ModuleContext {
   now: () => number
 }
 
-/** Which socket.io rooms receive a domain event (`role:<role>`, `user:<id>`, `org:<id>`, `track:<token>`). */
-export type Audience = (payload: unknown) => string[]
+/**
+ * Which socket.io rooms receive a domain event (`role:<role>`, `user:<id>`, `org:<id>`, `track:<token>`).
+ * A room given with `payload` receives that projection of the event instead (e.g. a public room gets
+ * the event without staff-only fields).
+ */
+export type AudienceRoom = string | { room: string, payload: (payload: unknown) => unknown }
+export type Audience = (payload: unknown) => AudienceRoom[]
 
 /**
  * The shape every domain module's factory returns. The platform migrates the database first (each

@@ -59,8 +59,12 @@ export function attachLiveUpdates (deps: {
 
   const unsubscribe = deps.bus.subscribeAll((envelope: DomainEventEnvelope) => {
     const audience = audiences[envelope.name]
-    const rooms = audience === undefined ? ['role:admin'] : audience(envelope.payload)
+    const targets = audience === undefined ? ['role:admin'] : audience(envelope.payload)
+    const rooms = targets.filter((target): target is string => typeof target === 'string')
     if (rooms.length > 0) io.to(rooms).emit(envelope.name, envelope.payload)
+    for (const target of targets) {
+      if (typeof target !== 'string') io.to(target.room).emit(envelope.name, target.payload(envelope.payload))
+    }
   })
 
   return {

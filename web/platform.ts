@@ -23,13 +23,16 @@ import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/
 import type { Gateway } from '../gateway/index.js'
 import { createTraceability, traceabilityMigrations } from '../traceability/index.js'
 import type { Traceability } from '../traceability/index.js'
+import { createDispatch, dispatchMigrations } from '../dispatch/index.js'
+import type { DeviceDirectory, Dispatch } from '../dispatch/index.js'
+import { isAfterlineError } from '../core/errors.js'
 import { createHttpApp } from './app.js'
 import { WEB_PORT_IN_USE } from './errors.js'
 import { attachLiveUpdates } from './live.js'
 import { createSystemRoutes } from './system.routes.js'
 
 /** Every module's migrations, in dependency order. */
-export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, insightMigrations, traceabilityMigrations]
+export const allMigrations: readonly MigrationSource[] = [coreMigrations, gatewayMigrations, insightMigrations, dispatchMigrations, traceabilityMigrations]
 
 export const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
@@ -48,6 +51,7 @@ export interface Platform {
   users: UserService
   gateway: Gateway
   traceability: Traceability
+  dispatch: Dispatch
   modules: readonly PlatformModule[]
   app: FastifyInstance
   routes: readonly RouteDefinition[]
@@ -107,9 +111,22 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     const { generatedPassword } = await users.bootstrapAdmin(config.admin.password)
 
     const gateway = await createGateway(ctx)
+    // Dispatch reads devices (location, customer, model) through a port onto the gateway's registry.
+    const devices: DeviceDirectory = {
+      async getDevice (id) {
+        try {
+          const { assetCode, model, customer, location } = await gateway.devices.get(id)
+          return { id, assetCode, model, customer, location }
+        } catch (error) {
+          if (isAfterlineError(error) && error.code === 'GW_DEVICE_NOT_FOUND') return null
+          throw error
+        }
+      }
+    }
+    const dispatch = await createDispatch(ctx, { devices })
     const traceability = await createTraceability(ctx)
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
-    const modules: PlatformModule[] = [gateway, traceability]
+    const modules: PlatformModule[] = [gateway, dispatch, traceability]
     for (const module of modules) {
       const stopModule = module.stop
       if (stopModule !== undefined) cleanups.push(() => stopModule.call(module))
@@ -124,7 +141,8 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
       bus,
       logger,
       authenticate,
-      audiences: Object.assign({}, ...modules.map((module) => module.audiences ?? {}))
+      audiences: Object.assign({}, ...modules.map((module) => module.audiences ?? {})),
+      publicRooms: dispatch.publicRooms
     })
     cleanups.push(() => live.close())
 
@@ -136,7 +154,7 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     maintenance.start()
 
     return {
-      config, db, bus, metrics, users, gateway, traceability, modules, app, routes,
+      config, db, bus, metrics, users, gateway, dispatch, traceability, modules, app, routes,
       http: app.server.address() as AddressInfo,
       mqtt: gateway.mqttAddress as AddressInfo,
       generatedAdminPassword: generatedPassword,

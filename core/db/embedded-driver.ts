@@ -95,7 +95,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
   let parked: Array<() => void> = []
   let transactionChain: Promise<void> = Promise.resolve()
   const waitForGate = async (): Promise<void> => {
-    while (inTransaction) await new Promise<void>((resolve) => parked.push(resolve))
+    await new Promise<void>((resolve) => parked.push(resolve))
   }
   const openGate = (): void => {
     inTransaction = false
@@ -114,7 +114,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     timescaledb: true,
 
     async query<Row> (sql: string, params: readonly unknown[] = []) {
-      if (inTransaction) await waitForGate()
+      while (inTransaction) await waitForGate()
       return await send<Row>({ op: 'query', sql, params: [...params] })
     },
 
@@ -145,7 +145,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
       columns.forEach(assertIdentifier)
       const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`
       if (typeof csv === 'string') {
-        if (inTransaction) await waitForGate()
+        while (inTransaction) await waitForGate()
         return await sendCopy(sql, csv)
       }
       return await database.transaction(async () => {
@@ -156,7 +156,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     },
 
     async exec (sql) {
-      if (inTransaction) await waitForGate()
+      while (inTransaction) await waitForGate()
       await send({ op: 'exec', sql })
     },
 

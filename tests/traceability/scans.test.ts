@@ -1,4 +1,5 @@
 import t from 'tap'
+import { workOrderCompleted } from '../helpers/events.js'
 import type { Test } from 'tap'
 import type { DomainEventEnvelope } from '../../core/events.js'
 import { forEachDriver } from '../helpers/database.js'
@@ -190,7 +191,7 @@ forEachDriver(t, 'installing a part publishes part.installed with provenance; a 
   t.same([provenance.body.status, provenance.body.deviceId, provenance.body.provenance.length], ['installed', 'machine-7', 6])
   t.same((await test.request('GET', `/api/parts/${encodeURIComponent('https://x/01/09506000134352/21/NOPE')}/provenance`, { token: engineer })).body.code, 'TRC_CODE_NOT_FOUND')
 
-  test.platform.bus.publish('workorder.completed', { workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), notes: null, partsUsed: [second, first] })
+  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second, first] }))
   await test.platform.bus.idle()
   await test.platform.traceability.scans.idle()
   t.same(installed.map((e) => [e.serial, e.deviceId, e.installedBy, e.workOrderId]), [
@@ -199,7 +200,7 @@ forEachDriver(t, 'installing a part publishes part.installed with provenance; a 
   ], 'the second part is installed by the work order; the first, already on machine-7, is a clone warning, not a new fitting')
   const alerts = await test.request('GET', '/api/trace-alerts?type=clone', { token: brand })
   t.equal(alerts.body.total, 1, 'a part already fitted elsewhere, listed on another machine\'s work order')
-  test.platform.bus.publish('workorder.completed', { workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), notes: null, partsUsed: [second] })
+  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second] }))
   await test.platform.bus.idle()
   await test.platform.traceability.scans.idle()
   t.equal(installed.length, 2, 'redelivery of the work order changes nothing')

@@ -137,7 +137,9 @@ export function createProfileService (deps: { db: Database, devices: DeviceServi
       await run
     },
 
+    /** A work order on a machine was completed: a visit in its service history (orders without a machine are not). */
     async recordWorkOrderCompleted (event: WorkOrderCompletedEvent): Promise<void> {
+      if (event.deviceId === null) return
       await repo.recordServiceVisit({
         workOrderId: event.workOrderId, deviceId: event.deviceId, engineerId: event.engineerId,
         completedAt: new Date(event.completedAt), notes: event.notes, partsUsed: event.partsUsed

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { workOrderCompleted } from '../../helpers/events.js'
 import { forEachDriver } from '../../helpers/database.js'
 import { startTestPlatform } from '../../helpers/platform.js'
 import { publish, setUpPump } from './pump-fixture.js'
@@ -49,7 +50,7 @@ forEachDriver(t, 'device 360°: contract, BOM from admins and from part.installe
   }
   test.platform.bus.publish('part.installed', installed)
   test.platform.bus.publish('part.installed', installed)
-  test.platform.bus.publish('workorder.completed', { workOrderId: 'WO-881', deviceId, engineerId: 'eng-7', completedAt: new Date('2026-05-04T07:45:00Z'), notes: 'replaced impeller', partsUsed: [code] })
+  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'WO-881', deviceId, engineerId: 'eng-7', completedAt: new Date('2026-05-04T07:45:00Z'), notes: 'replaced impeller', partsUsed: [code] }))
   await test.platform.bus.idle()
   const bom = await test.request('GET', `/api/devices/${deviceId}/bom`, { token: engineer })
   t.same(bom.body.items.map((item: { partNumber: string, code: string | null, source: string }) => [item.partNumber, item.code, item.source]), [

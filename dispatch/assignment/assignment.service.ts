@@ -1,0 +1,188 @@
+import type { Principal } from '../../core/auth/roles.js'
+import { isAfterlineError } from '../../core/errors.js'
+import type { Logger } from '../../core/logger.js'
+import { optimizeBatch } from '../engine/batch-optimizer.js'
+import { createRuleContext, rankCandidates, searchCandidates } from '../engine/candidate-search.js'
+import type { EngineerPool } from '../engine/engineer-pool.js'
+import { haversineKm } from '../engine/geo.js'
+import type { EtaModel } from '../engine/geo.js'
+import { listViolations } from '../engine/hard-rules.js'
+import type { RuleViolation } from '../engine/hard-rules.js'
+import { scoreCandidate } from '../engine/score.js'
+import type { Scored, ScoreWeights } from '../engine/score.js'
+import type { OrderDemand } from '../engine/types.js'
+import { unassignedPenalty } from '../engine/urgency.js'
+import { DSP_ORDER_NO_LOCATION } from '../errors.js'
+import type { DealerStock } from '../ports.js'
+import type { AccessScope } from '../access.js'
+import { actorOf, SYSTEM_ACTOR } from '../work-orders/actor.js'
+import type { WorkOrder } from '../work-orders/work-order.repository.js'
+import type { WorkOrderService } from '../work-orders/work-order.service.js'
+
+export interface AssignmentSettings {
+  defaultMaxDistanceKm: number
+  dealerRadiusKm: number
+  weights: ScoreWeights
+  etaModel: EtaModel
+}
+
+export interface AssignmentServiceDeps {
+  pool: EngineerPool
+  workOrders: WorkOrderService
+  dealerStock: DealerStock
+  scope: AccessScope
+  settings: AssignmentSettings
+  logger: Logger
+  now: () => number
+}
+
+export interface OptimizeResult {
+  dryRun: boolean
+  orders: number
+  assigned: Array<{ workOrderId: string, engineerId: string, cost: number, distanceKm: number }>
+  unassigned: string[]
+  conflicts: Array<{ workOrderId: string, engineerId: string, code: string, message: string }>
+  /** The plan's objective: pair costs plus a penalty per order left unassigned. */
+  totalCost: number
+  /** The same objective when each order, most urgent first, takes its best remaining engineer. */
+  oneByOneCost: number
+  oneByOneAssigned: number
+}
+
+/** The engine's view of a stored order. */
+export function toDemand (order: WorkOrder): OrderDemand {
+  if (order.location === null) throw new DSP_ORDER_NO_LOCATION(order.id)
+  return {
+    id: order.id,
+    location: order.location,
+    priority: order.priority,
+    requiredSkills: order.requiredSkills,
+    requiredParts: order.requiredParts,
+    rejectedBy: order.rejectedBy,
+    preferredEngineerId: order.preferredEngineerId,
+    arriveBy: order.sla.arriveBy.getTime(),
+    createdAt: order.createdAt.getTime()
+  }
+}
+
+export function createAssignmentService (deps: AssignmentServiceDeps) {
+  const { pool, workOrders, settings, now } = deps
+
+  const dealerPartsFor = async (order: OrderDemand): Promise<Set<string>> => {
+    if (order.requiredParts.length === 0) return new Set()
+    const offers = await deps.dealerStock.findNear(order.location, order.requiredParts, settings.dealerRadiusKm)
+    return new Set(offers.filter((offer) => offer.quantity > 0).map((offer) => offer.partNumber))
+  }
+
+  const searchOptions = (limit: number, dealerParts: ReadonlySet<string>) => ({
+    now: now(), limit, weights: settings.weights, etaModel: settings.etaModel, defaultMaxDistanceKm: settings.defaultMaxDistanceKm, dealerParts
+  })
+
+  const service = {
+    /** Ranked engineers who pass every hard rule, with the reasons for their score. */
+    async candidates (orderId: string, limit: number, principal: Principal | null = null): Promise<{ workOrderId: string, candidates: Scored[] }> {
+      const demand = toDemand(await workOrders.get(orderId))
+      const stations = principal === null ? null : await deps.scope.stationIdsOf(principal)
+      const dealerParts = await dealerPartsFor(demand)
+      if (stations === null) return { workOrderId: orderId, candidates: rankCandidates(pool, demand, searchOptions(limit, dealerParts)) }
+      // Station staff choose among their own engineers: leave the others out of the search.
+      const others = new Set<string>()
+      for (const engineer of pool.values()) if (engineer.stationId === null || !stations.includes(engineer.stationId)) others.add(engineer.id)
+      return { workOrderId: orderId, candidates: rankCandidates(pool, demand, { ...searchOptions(limit, dealerParts), exclude: others }) }
+    },
+
+    /** Every hard rule the engineer would break by taking the order (empty = allowed). */
+    async checkAssignment (order: WorkOrder, engineerId: string): Promise<RuleViolation[]> {
+      const engineer = pool.get(engineerId)
+      const demand = toDemand(order)
+      const from = engineer === undefined ? null : pool.locate(engineer)
+      if (engineer === undefined) return [{ rule: 'available', reason: 'unknown engineer' }]
+      const context = createRuleContext({ now: now(), defaultMaxDistanceKm: settings.defaultMaxDistanceKm, dealerParts: await dealerPartsFor(demand) })
+      return listViolations({ engineer, order: demand, distanceKm: from === null ? Infinity : haversineKm(from, demand.location) }, context)
+    },
+
+    /**
+     * Assign the best candidate; when a concurrent request takes that engineer first, try the next.
+     * Returns the order as it ends up (still `new` when nobody can take it now; the periodic retry
+     * tries again).
+     */
+    async autoDispatch (order: WorkOrder): Promise<WorkOrder> {
+      if (order.status !== 'new' || order.location === null) return order
+      const demand = toDemand(order)
+      const ranked = searchCandidates(pool, demand, searchOptions(5, await dealerPartsFor(demand)))
+      for (const candidate of ranked) {
+        const explained = scoreCandidate(candidate.engineer, demand, candidate.distanceKm, searchOptions(1, new Set()))
+        try {
+          return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, {
+            auto: true, explanation: { score: explained.score, distanceKm: explained.distanceKm, etaMinutes: explained.etaMinutes, reasons: explained.reasons }
+          })
+        } catch (error) {
+          if (isAfterlineError(error) && error.code === 'DSP_ORDER_STATE') return await workOrders.get(order.id)
+          if (!isAfterlineError(error) || error.statusCode !== 409) throw error
+          deps.logger.debug({ orderId: order.id, engineerId: candidate.engineer.id, code: error.code }, 'auto-dispatch candidate taken; trying the next')
+        }
+      }
+      return order
+    },
+
+    /** Retry auto-dispatch for queued orders under an auto policy (engineers free up over time). */
+    async dispatchQueued (): Promise<number> {
+      let assigned = 0
+      const queued = (await workOrders.repository.list({ statuses: ['new'], limit: 1000, offset: 0 })).workOrders
+        .filter((order) => order.autoDispatch && order.location !== null)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      for (const order of queued) {
+        if ((await service.autoDispatch(order)).status === 'assigned') assigned++
+      }
+      return assigned
+    },
+
+    /**
+     * Assign pending orders together (min-cost assignment under the hard rules). `dryRun` returns
+     * the plan without assigning. Each pair is then assigned in its own transaction, so a pair that a
+     * concurrent request invalidated is reported as a conflict and the others still go through.
+     */
+    async optimize (options: { orderIds?: string[] | undefined, dryRun?: boolean | undefined }, principal: Principal): Promise<OptimizeResult> {
+      const pending = (await workOrders.repository.list({ statuses: ['new'], limit: 1000, offset: 0 })).workOrders
+        .filter((order) => order.location !== null && (options.orderIds === undefined || options.orderIds.includes(order.id)))
+      const demands = pending.map(toDemand)
+      const dealerParts = new Map<string, Set<string>>()
+      for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))
+      const at = now()
+      const plan = optimizeBatch(pool, demands, {
+        ...searchOptions(8, new Set()),
+        now: at,
+        dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Set(),
+        unassignedCost: (order) => unassignedPenalty(order, at, settings.weights)
+      })
+      const result: OptimizeResult = {
+        dryRun: options.dryRun === true,
+        orders: demands.length,
+        assigned: [],
+        unassigned: plan.unassigned,
+        conflicts: [],
+        totalCost: Math.round(plan.totalCost * 10) / 10,
+        oneByOneCost: Math.round(plan.oneByOne.totalCost * 10) / 10,
+        oneByOneAssigned: plan.oneByOne.assignments.length
+      }
+      for (const pair of plan.assignments) {
+        const planned = { workOrderId: pair.orderId, engineerId: pair.engineerId, cost: Math.round(pair.cost * 10) / 10, distanceKm: Math.round(pair.distanceKm * 100) / 100 }
+        if (result.dryRun) {
+          result.assigned.push(planned)
+          continue
+        }
+        try {
+          await workOrders.assign(pair.orderId, pair.engineerId, actorOf(principal), { explanation: { batch: true, cost: planned.cost } })
+          result.assigned.push(planned)
+        } catch (error) {
+          if (!isAfterlineError(error) || error.statusCode !== 409) throw error
+          result.conflicts.push({ workOrderId: pair.orderId, engineerId: pair.engineerId, code: error.code, message: error.message })
+        }
+      }
+      return result
+    }
+  }
+  return service
+}
+
+export type AssignmentService = ReturnType<typeof createAssignmentService>

@@ -1,0 +1,92 @@
+import { haversineKm, haversineKmBetween } from './geo.js'
+import { findViolation } from './hard-rules.js'
+import type { HardRuleContext } from './hard-rules.js'
+import type { EngineerPool } from './engineer-pool.js'
+import { costOf, lowerBoundCost, scoreCandidate } from './score.js'
+import type { Scored, ScoringOptions } from './score.js'
+import { createShiftClock } from './shift-clock.js'
+import type { EngineerSnapshot, LatLng, OrderDemand } from './types.js'
+
+export interface CandidateSearchOptions extends ScoringOptions {
+  limit: number
+  defaultMaxDistanceKm: number
+  dealerParts?: ReadonlySet<string>
+  /** Engineers not to consider (already taken in a batch). */
+  exclude?: ReadonlySet<string>
+}
+
+interface Kept {
+  engineer: EngineerSnapshot
+  distanceKm: number
+  cost: number
+}
+
+export function createRuleContext (options: { now: number, defaultMaxDistanceKm: number, dealerParts?: ReadonlySet<string> }): HardRuleContext {
+  return {
+    localTime: createShiftClock(options.now),
+    defaultMaxDistanceKm: options.defaultMaxDistanceKm,
+    dealerParts: options.dealerParts ?? new Set()
+  }
+}
+
+/**
+ * The best `limit` engineers for an order: only those passing every hard rule, ranked by cost.
+ * Searches the spatial index ring by ring and stops when the nearest unvisited ring cannot beat the
+ * worst engineer kept (its least possible cost already exceeds it), so it reads a neighbourhood, not
+ * the whole pool. The preferred engineer, whose bonus the bound leaves out, is checked directly.
+ * Ties are broken by engineer id so results are reproducible.
+ */
+export function searchCandidates (pool: EngineerPool, order: OrderDemand, options: CandidateSearchOptions): Kept[] {
+  const context = createRuleContext(options)
+  const limit = Math.max(1, options.limit)
+  const kept: Kept[] = []
+  const maxKm = Math.max(options.defaultMaxDistanceKm, pool.largestReachKm)
+  const exclude = options.exclude
+  const preferredId = order.preferredEngineerId
+
+  const consider = (engineer: EngineerSnapshot, distanceKm: number, cost = costOf(engineer, order, distanceKm, options)): void => {
+    if (findViolation({ engineer, order, distanceKm }, context) !== null) return
+    if (kept.length === limit) {
+      const worst = kept[limit - 1] as Kept
+      if (cost > worst.cost || (cost === worst.cost && engineer.id > worst.engineer.id)) return
+      kept.pop()
+    }
+    let at = kept.length
+    while (at > 0) {
+      const before = kept[at - 1] as Kept
+      if (before.cost < cost || (before.cost === cost && before.engineer.id < engineer.id)) break
+      at--
+    }
+    kept.splice(at, 0, { engineer, distanceKm, cost })
+  }
+
+  if (preferredId !== null && exclude?.has(preferredId) !== true) {
+    const preferred = pool.get(preferredId)
+    const from = preferred === undefined ? null : pool.locate(preferred)
+    if (preferred !== undefined && from !== null) consider(preferred, haversineKm(from, order.location))
+  }
+
+  const worstKept = (): number => kept.length < limit ? Infinity : (kept[limit - 1] as Kept).cost
+  // Grids in increasing workload: each adds a known floor to every cost in it, so once the floor alone
+  // (at distance zero) cannot beat the worst kept, neither that grid nor any later one can.
+  pool.grids.forEach((grid, bucket) => {
+    const floor = bucket * options.weights.workloadPerJob
+    if (lowerBoundCost(order, 0, options) + floor > worstKept()) return
+    grid.searchRings(order.location, maxKm, (engineer) => {
+      if (engineer.id === preferredId || exclude?.has(engineer.id) === true) return
+      const at = (engineer.position ?? engineer.home) as LatLng
+      const distanceKm = haversineKmBetween(at.lat, at.lng, order.location.lat, order.location.lng)
+      if (distanceKm > maxKm) return
+      // The exact cost is cheaper than the rules: most engineers far down the ranking stop here.
+      const cost = costOf(engineer, order, distanceKm, options)
+      if (kept.length === limit && cost > worstKept()) return
+      consider(engineer, distanceKm, cost)
+    }, (ringMinKm) => lowerBoundCost(order, ringMinKm, options) + floor > worstKept())
+  })
+  return kept
+}
+
+/** Ranked candidates with their explanation (what `GET /api/work-orders/{id}/candidates` returns). */
+export function rankCandidates (pool: EngineerPool, order: OrderDemand, options: CandidateSearchOptions): Scored[] {
+  return searchCandidates(pool, order, options).map((k) => scoreCandidate(k.engineer, order, k.distanceKm, options))
+}

@@ -1,0 +1,35 @@
+import { isValidTimezone, parseClockMinutes } from '../engine/shift-clock.js'
+import type { ShiftWindow, Territory } from '../engine/types.js'
+import { DSP_SHIFT_INVALID, DSP_TERRITORY_INVALID, DSP_TIMEZONE_INVALID } from '../errors.js'
+
+/** Checks the JSON Schema cannot express; each throws a coded 400 naming the field. */
+export function checkTerritory (territory: Territory | null | undefined, field: string): void {
+  if (territory === null || territory === undefined) return
+  const polygons = territory.type === 'Polygon' ? [territory.coordinates] : territory.coordinates
+  polygons.forEach((polygon, p) => polygon.forEach((ring, r) => {
+    const where = territory.type === 'Polygon' ? `${field}.coordinates[${r}]` : `${field}.coordinates[${p}][${r}]`
+    if (ring.length < 4) throw new DSP_TERRITORY_INVALID('a ring needs at least 4 positions').withDetails({ field: where })
+    const first = ring[0] as number[]
+    const last = ring[ring.length - 1] as number[]
+    if (first[0] !== last[0] || first[1] !== last[1]) {
+      throw new DSP_TERRITORY_INVALID('a ring must end where it starts').withDetails({ field: where })
+    }
+  }))
+}
+
+export function checkShifts (shifts: readonly ShiftWindow[] | undefined, field: string): void {
+  shifts?.forEach((shift, i) => {
+    for (const key of ['start', 'end'] as const) {
+      try {
+        parseClockMinutes(shift[key])
+      } catch {
+        throw new DSP_SHIFT_INVALID(`${key} ${shift[key]} is not HH:MM`).withDetails({ field: `${field}[${i}].${key}` })
+      }
+    }
+    if (shift.start === shift.end) throw new DSP_SHIFT_INVALID('start and end are equal').withDetails({ field: `${field}[${i}]` })
+  })
+}
+
+export function checkTimezone (timezone: string | undefined, field: string): void {
+  if (timezone !== undefined && !isValidTimezone(timezone)) throw new DSP_TIMEZONE_INVALID(timezone).withDetails({ field })
+}

@@ -1,0 +1,79 @@
+import type { EngineerPool } from '../engine/engineer-pool.js'
+import { estimateEtaMinutes, haversineKm } from '../engine/geo.js'
+import type { EtaModel } from '../engine/geo.js'
+import { DSP_TRACKING_NOT_FOUND } from '../errors.js'
+import type { WorkOrderRepository } from '../work-orders/work-order.repository.js'
+import type { WorkOrderStatus } from '../work-orders/state-machine.js'
+
+/**
+ * What a customer sees with the tracking link, without logging in: the order's status and timeline,
+ * the engineer's first name and an ETA. Nothing else about the engineer (no position, phone, full
+ * name) and nothing about who did what inside the service organisation.
+ */
+export interface TrackingView {
+  number: number
+  status: WorkOrderStatus
+  priority: string
+  problem: string
+  createdAt: Date
+  arriveBy: Date
+  engineer: { firstName: string } | null
+  etaMinutes: number | null
+  eta: Date | null
+  timeline: Array<{ at: Date, event: string, status: WorkOrderStatus | null }>
+}
+
+/** Timeline entries a customer sees, under the names they see (a refusal reads as "reassigning"). */
+const PUBLIC_NAMES: Readonly<Record<string, string>> = {
+  created: 'created',
+  assign: 'assigned',
+  accept: 'accepted',
+  reject: 'reassigning',
+  unassign: 'reassigning',
+  depart: 'en_route',
+  arrive: 'on_site',
+  complete: 'completed',
+  cancel: 'cancelled'
+}
+
+export function firstNameOf (name: string): string {
+  return name.trim().split(/\s+/)[0] ?? ''
+}
+
+export function createTrackingService (deps: { repo: WorkOrderRepository, pool: EngineerPool, etaModel: EtaModel, now: () => number }) {
+  return {
+    async view (token: string): Promise<TrackingView> {
+      const order = await deps.repo.findByTrackingToken(token)
+      if (order === null) throw new DSP_TRACKING_NOT_FOUND()
+      const engineer = order.engineerId === null ? undefined : deps.pool.get(order.engineerId)
+      const from = engineer === undefined ? null : deps.pool.locate(engineer)
+      const travelling = ['assigned', 'accepted', 'en_route'].includes(order.status)
+      const etaMinutes = travelling && from !== null && order.location !== null
+        ? Math.round(estimateEtaMinutes(haversineKm(from, order.location), deps.etaModel))
+        : null
+      const timeline = (await deps.repo.listTimeline(order.id))
+        .filter((entry) => PUBLIC_NAMES[entry.kind] !== undefined)
+        .map((entry) => ({ at: entry.at, event: PUBLIC_NAMES[entry.kind] as string, status: entry.toStatus }))
+      return {
+        number: order.number,
+        status: order.status,
+        priority: order.priority,
+        problem: order.problem,
+        createdAt: order.createdAt,
+        arriveBy: order.sla.arriveBy,
+        engineer: engineer === undefined || order.status === 'new' ? null : { firstName: firstNameOf(engineer.name) },
+        etaMinutes,
+        eta: etaMinutes === null ? null : new Date(deps.now() + etaMinutes * 60_000),
+        timeline
+      }
+    },
+
+    /** socket.io rooms for an anonymous client with `?track=<token>`: the order's room, if it exists. */
+    async roomsFor (token: unknown): Promise<string[]> {
+      if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(token)) return []
+      return (await deps.repo.findByTrackingToken(token)) === null ? [] : [`track:${token}`]
+    }
+  }
+}
+
+export type TrackingService = ReturnType<typeof createTrackingService>

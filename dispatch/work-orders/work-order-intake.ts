@@ -1,0 +1,110 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { LatLng, Priority, SkillRequirement } from '../engine/types.js'
+import { DSP_DEVICE_UNKNOWN, DSP_LOCATION_REQUIRED, DSP_WINDOW_INVALID } from '../errors.js'
+import type { AutoDispatchTable } from '../policies/policy.repository.js'
+import type { DeviceDirectory, DirectoryDevice } from '../ports.js'
+import { computeDeadlines, DEFAULT_CONTRACT, findTargets } from '../sla/sla-policy.js'
+import type { SlaPolicyTable } from '../sla/sla-policy.js'
+import type { Actor } from './actor.js'
+import type { NewWorkOrderRecord, WorkOrderSource } from './work-order.repository.js'
+
+/** A request for service, from the API (customer app, service desk) or from an alert. */
+export interface WorkOrderRequest {
+  source: WorkOrderSource
+  deviceId?: string | null
+  alertId?: string | null
+  customer?: Record<string, unknown>
+  location?: LatLng | null
+  priority: Priority
+  problem: string
+  /** A skill name (level 1) or a skill with a minimum level. */
+  requiredSkills?: Array<string | SkillRequirement>
+  requiredParts?: string[]
+  /** When the customer can receive the engineer (ISO 8601 or epoch ms). */
+  window?: { start?: string | number | null, end?: string | number | null } | null
+  preferredEngineerId?: string | null
+  stationId?: string | null
+  /** Resolve no later than this (epoch ms), e.g. before a predicted failure; tightens the SLA's resolve deadline. */
+  resolveNoLaterThan?: number | null
+}
+
+export interface IntakeDeps {
+  devices: DeviceDirectory
+  slaPolicies: () => SlaPolicyTable
+  autoDispatch: () => AutoDispatchTable
+  now: () => number
+}
+
+/** 128 random bits, URL-safe: the public tracking link cannot be guessed. */
+export function generateTrackingToken (): string {
+  return randomBytes(16).toString('base64url')
+}
+
+export function normaliseSkills (skills: ReadonlyArray<string | SkillRequirement> | undefined): SkillRequirement[] {
+  const merged = new Map<string, number>()
+  for (const item of skills ?? []) {
+    const need = typeof item === 'string' ? { skill: item, level: 1 } : item
+    merged.set(need.skill, Math.max(merged.get(need.skill) ?? 0, need.level))
+  }
+  return [...merged].map(([skill, level]) => ({ skill, level }))
+}
+
+const toDate = (value: string | number | null | undefined): Date | null =>
+  value === null || value === undefined ? null : new Date(value)
+
+/**
+ * Turn a request into the record to store: the device fills in location and customer when the
+ * request leaves them out; the SLA deadlines come from the customer's contract and the priority.
+ * A service window moves the arrive and resolve clocks to its start (the customer is not there
+ * before) and the arrive deadline to its end at the latest.
+ */
+export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor, deps: IntakeDeps): Promise<NewWorkOrderRecord> {
+  let device: DirectoryDevice | null = null
+  if (request.deviceId !== undefined && request.deviceId !== null) {
+    device = await deps.devices.getDevice(request.deviceId)
+    // An alert names a device the gateway knows; if the directory cannot find it the order is still opened.
+    if (device === null && request.source !== 'alert') throw new DSP_DEVICE_UNKNOWN(request.deviceId).withDetails({ field: 'body.deviceId' })
+  }
+  const location = request.location ?? device?.location ?? null
+  if (location === null && request.source !== 'alert') throw new DSP_LOCATION_REQUIRED().withDetails({ field: 'body.location' })
+  const windowStart = toDate(request.window?.start)
+  const windowEnd = toDate(request.window?.end)
+  if (windowStart !== null && windowEnd !== null && windowEnd.getTime() <= windowStart.getTime()) {
+    throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
+  }
+
+  const customer = { ...(device?.customer ?? {}), ...(request.customer ?? {}) }
+  const contract = typeof customer.contract === 'string' && customer.contract !== '' ? customer.contract : DEFAULT_CONTRACT
+  const at = deps.now()
+  const targets = findTargets(deps.slaPolicies(), contract, request.priority)
+  const respondBy = computeDeadlines(at, targets).respondBy
+  const visitFrom = Math.max(at, windowStart?.getTime() ?? at)
+  const visit = computeDeadlines(visitFrom, targets)
+  const arriveBy = windowEnd === null ? visit.arriveBy : Math.max(visitFrom, Math.min(visit.arriveBy, windowEnd.getTime()))
+  const resolveBy = Math.max(arriveBy, Math.min(visit.resolveBy, request.resolveNoLaterThan ?? Infinity))
+
+  return {
+    id: randomUUID(),
+    source: request.source,
+    deviceId: request.deviceId ?? null,
+    alertId: request.alertId ?? null,
+    customer,
+    contract,
+    location,
+    priority: request.priority,
+    problem: request.problem,
+    requiredSkills: normaliseSkills(request.requiredSkills),
+    requiredParts: request.requiredParts ?? [],
+    windowStart,
+    windowEnd,
+    preferredEngineerId: request.preferredEngineerId ?? null,
+    stationId: request.stationId ?? null,
+    trackingToken: generateTrackingToken(),
+    autoDispatch: deps.autoDispatch()[request.source]?.[request.priority] ?? false,
+    respondBy: new Date(respondBy),
+    arriveBy: new Date(arriveBy),
+    resolveBy: new Date(resolveBy),
+    createdBy: actor.userId,
+    at: new Date(at)
+  }
+}

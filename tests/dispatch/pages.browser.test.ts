@@ -1,0 +1,70 @@
+import { chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import t from 'tap'
+import { startTestPlatform } from '../helpers/platform.js'
+import { addEngineer, near, openOrder } from './fixtures.js'
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+async function logIn (page: Page, httpUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${httpUrl}/`)
+  await page.fill('#username', username)
+  await page.fill('#password', password)
+  await page.click('#login-form button[type=submit]')
+  await page.waitForSelector('#home:not([hidden])')
+}
+
+t.test('a supervisor assigns from the console, the engineer accepts on the phone page, the customer sees it live', async (t) => {
+  const test = await startTestPlatform('embedded')
+  let browser: Browser | null = null
+  t.teardown(async () => {
+    await browser?.close()
+    await test.close()
+  })
+  const supervisor = await test.tokenFor('supervisor')
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0) })
+  await addEngineer(test, supervisor, { name: 'Li Na', at: near(4, 0) })
+  const order = await openOrder(test, supervisor, { problem: 'chiller alarm E-12', customer: { name: 'Acme Cold Chain' } })
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const outside: string[] = []
+  const watch = (page: Page): void => {
+    page.on('request', (request) => { if (!request.url().startsWith(test.httpUrl)) outside.push(request.url()) })
+  }
+
+  // The customer's tracking page, open from the start: it must follow along live.
+  const customer = await (await browser.newContext()).newPage()
+  watch(customer)
+  await customer.goto(`${test.httpUrl}/dispatch/track.html?t=${order.trackingToken}`)
+  await customer.waitForSelector('text=Received — finding an engineer')
+
+  const console = await (await browser.newContext()).newPage()
+  watch(console)
+  await logIn(console, test.httpUrl, 'test-supervisor', 'password-supervisor')
+  await console.goto(`${test.httpUrl}/dispatch/console.html`)
+  await console.click(`tr[data-order="${order.id}"]`)
+  await console.waitForSelector('button[data-assign]')
+  t.same(await console.$$eval('button[data-assign]', (buttons) => buttons.map((b) => b.getAttribute('data-assign'))), [wang.id, (await test.request('GET', '/api/engineers?q=Li', { token: supervisor })).body.engineers[0].id])
+  t.equal(await console.locator('svg.dispatch-map circle[data-engineer]').count(), 2, 'both engineers on the map')
+  t.equal(await console.locator(`svg.dispatch-map [data-order="${order.id}"]`).count(), 1, 'the order on the map')
+  await console.click(`button[data-assign="${wang.id}"]`)
+  await console.waitForSelector(`tr[data-order="${order.id}"] td.status:text("assigned")`)
+  t.match((await test.request('GET', `/api/work-orders/${order.id}`, { token: supervisor })).body, { status: 'assigned', engineerId: wang.id })
+  await customer.waitForSelector('text=Your engineer: Wang')
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage()
+  watch(phone)
+  await logIn(phone, test.httpUrl, wang.username, 'engineer-password')
+  await phone.goto(`${test.httpUrl}/dispatch/engineer.html`)
+  await phone.waitForSelector(`[data-order="${order.id}"] button[data-step="accept"]`)
+  t.match(await phone.textContent(`[data-order="${order.id}"]`), /chiller alarm E-12/)
+  await phone.click(`[data-order="${order.id}"] button[data-step="accept"]`)
+  await phone.waitForSelector(`[data-order="${order.id}"] button[data-step="depart"]`)
+  await customer.waitForSelector('text=The engineer has accepted')
+  await phone.click(`[data-order="${order.id}"] button[data-step="depart"]`)
+  await customer.waitForSelector('text=The engineer is on the way')
+  t.match(await customer.textContent('#eta'), /Expected in about \d+ min/)
+  t.notMatch(await customer.textContent('main'), /Acme|Wang Wei/, 'no customer data or full name on the public page')
+  t.same(outside, [], 'nothing is loaded from outside the platform')
+})
