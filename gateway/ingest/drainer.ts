@@ -36,8 +36,8 @@ const MAX_BACKOFF_MS = 5000
  * meanwhile, and its bound turns a long outage into backpressure on the devices.
  */
 /**
- * Write-behind pacing: while the broker's event loop is saturated, the drainer leaves the CPU to
- * acknowledging devices — unless the oldest waiting message is `maxLagMs` old or the spool holds
+ * Write-behind pacing: while the broker is under pressure (see loop-monitor.ts), the drainer leaves the
+ * CPU to acknowledging devices — unless the oldest waiting message is `maxLagMs` old or the spool holds
  * `deferBelowBytes` or more, in which case it drains at full speed. Bursts are absorbed by the spool and
  * stored right after; sustained overload still drains at full speed and ends in backpressure.
  */

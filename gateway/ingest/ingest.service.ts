@@ -9,10 +9,10 @@ import { createDrainer } from './drainer.js'
 import type { DrainItem } from './drainer.js'
 import { parseEventPayload, parseTelemetryPayload } from './parse-payload.js'
 import type { PayloadLimits, Rejection } from './parse-payload.js'
-import { decodeRecord, encodeRecord, RecordKind } from './spool-record.js'
+import { decodeRecord, encodeFrame, RecordKind } from './spool-record.js'
 import type { SpoolRecord } from './spool-record.js'
 import { createLoopMonitor } from './loop-monitor.js'
-import { openSpool } from './spool.js'
+import { openSpool, SPOOL_FRAME_HEADER_BYTES } from './spool.js'
 import type { Spool, SpooledRecord } from './spool.js'
 
 export type IngestKind = 'telemetry' | 'events'
@@ -48,6 +48,7 @@ export interface IngestOptions {
 export type ReadingsListener = (deviceId: string, readings: readonly Reading[]) => void
 
 export type AcceptResult = { accepted: true, readings: number } | { accepted: false, code: string, reason: string }
+export type AcceptCallback = (error: Error | null, result: AcceptResult | null) => void
 
 /**
  * Durable ingest: validate → append to the spool (group commit) → acknowledge → drain into the
@@ -124,61 +125,96 @@ export async function createIngestService (options: IngestOptions) {
   if (recovery.corruptBytes > 0) logger.error({ corruptBytes: recovery.corruptBytes }, 'ingest: spool had damaged frames; they were skipped')
   drainer.start()
 
-  const deadLetter = async (deviceId: string, topic: string, payload: Uint8Array, receivedAt: number, rejection: Rejection): Promise<AcceptResult> => {
+  const acceptedTelemetry = metrics.accepted.labels('telemetry')
+  const acceptedEvents = metrics.accepted.labels('events')
+
+  /** Spool `record`; then hand the drainer what it must write and call `done`. */
+  const spoolRecord = (record: SpoolRecord, item: (spooled: SpooledRecord) => DrainItem, after: () => AcceptResult, done: AcceptCallback): void => {
+    spool.appendFrame(encodeFrame(record, SPOOL_FRAME_HEADER_BYTES), (error, spooled) => {
+      if (error !== null || spooled === null) {
+        done(error ?? new Error('spool append failed'), null)
+        return
+      }
+      drainer.enqueue(item(spooled))
+      metrics.spooled.inc()
+      done(null, after())
+    })
+  }
+
+  const deadLetter = (deviceId: string, topic: string, payload: Uint8Array, receivedAt: number, rejection: Rejection, done: AcceptCallback): void => {
     const record: SpoolRecord = {
       kind: RecordKind.DeadLetter, deviceId, receivedAt, topic, payload: truncate(payload),
       deadLetter: { code: rejection.code, reason: rejection.reason, originalSize: payload.length }
     }
-    const spooled = await spool.append(encodeRecord(record))
-    drainer.enqueue(toDrainItem(record, spooled))
-    metrics.rejected.inc({ reason: rejection.code })
-    metrics.spooled.inc()
-    options.bus.publish('payload.rejected', { deviceId, topic, code: rejection.code, reason: rejection.reason })
-    return { accepted: false, code: rejection.code, reason: rejection.reason }
+    spoolRecord(record, (spooled) => toDrainItem(record, spooled), () => {
+      metrics.rejected.inc({ reason: rejection.code })
+      options.bus.publish('payload.rejected', { deviceId, topic, code: rejection.code, reason: rejection.reason })
+      return { accepted: false, code: rejection.code, reason: rejection.reason }
+    }, done)
+  }
+
+  const notifyListeners = (deviceId: string, readings: readonly Reading[]): void => {
+    for (const listener of listeners) {
+      try {
+        listener(deviceId, readings)
+      } catch (error) {
+        logger.error({ err: error, deviceId }, 'readings listener failed')
+      }
+    }
+  }
+
+  /**
+   * Validate and durably spool one device message; `done` is called once it may be acknowledged. The
+   * MQTT hook's path: callbacks, not promises, because it runs for every message.
+   */
+  const acceptMessage = (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array, done: AcceptCallback): void => {
+    loop.noteMessage()
+    const receivedAt = receivedAtFor(deviceId)
+    if (kind === 'telemetry') {
+      const parsed = parseTelemetryPayload(payload, receivedAt, options.limits)
+      if (!parsed.ok) {
+        nextFree.set(deviceId, receivedAt + 1)
+        deadLetter(deviceId, topic, payload, receivedAt, parsed, done)
+        return
+      }
+      nextFree.set(deviceId, receivedAt + Math.max(1, parsed.value.serverTimed))
+      const readings = parsed.value.readings
+      spoolRecord({ kind: RecordKind.Telemetry, deviceId, receivedAt, topic, payload },
+        (spooled) => ({ kind: 'telemetry', end: spooled.end, bytes: spooled.bytes, deviceId, readings }),
+        () => {
+          acceptedTelemetry.inc()
+          metrics.readings.inc(readings.length)
+          notifyListeners(deviceId, readings)
+          return { accepted: true, readings: readings.length }
+        }, done)
+      return
+    }
+    const parsed = parseEventPayload(payload, receivedAt, options.limits)
+    if (!parsed.ok) {
+      nextFree.set(deviceId, receivedAt + 1)
+      deadLetter(deviceId, topic, payload, receivedAt, parsed, done)
+      return
+    }
+    nextFree.set(deviceId, receivedAt + parsed.value.length)
+    const events = parsed.value
+    spoolRecord({ kind: RecordKind.Event, deviceId, receivedAt, topic, payload },
+      (spooled) => ({ kind: 'events', end: spooled.end, bytes: spooled.bytes, deviceId, events }),
+      () => {
+        acceptedEvents.inc()
+        for (const event of events) options.bus.publish('device.event_received', { deviceId, ...event })
+        return { accepted: true, readings: 0 }
+      }, done)
   }
 
   const service = {
     recovery,
+    acceptMessage,
 
-    /** Validate and durably spool one device message; resolves once it may be acknowledged. */
+    /** `acceptMessage` as a promise: resolves once the message may be acknowledged. */
     async accept (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array): Promise<AcceptResult> {
-      const receivedAt = receivedAtFor(deviceId)
-      if (kind === 'telemetry') {
-        const parsed = parseTelemetryPayload(payload, receivedAt, options.limits)
-        if (!parsed.ok) {
-          nextFree.set(deviceId, receivedAt + 1)
-          return await deadLetter(deviceId, topic, payload, receivedAt, parsed)
-        }
-        nextFree.set(deviceId, receivedAt + Math.max(1, parsed.value.serverTimed))
-        const record: SpoolRecord = { kind: RecordKind.Telemetry, deviceId, receivedAt, topic, payload }
-        const spooled = await spool.append(encodeRecord(record))
-        const readings = parsed.value.readings
-        drainer.enqueue({ kind: 'telemetry', end: spooled.end, bytes: spooled.bytes, deviceId, readings })
-        metrics.accepted.inc({ kind })
-        metrics.readings.inc(readings.length)
-        metrics.spooled.inc()
-        for (const listener of listeners) {
-          try {
-            listener(deviceId, readings)
-          } catch (error) {
-            logger.error({ err: error, deviceId }, 'readings listener failed')
-          }
-        }
-        return { accepted: true, readings: readings.length }
-      }
-      const parsed = parseEventPayload(payload, receivedAt, options.limits)
-      if (!parsed.ok) {
-        nextFree.set(deviceId, receivedAt + 1)
-        return await deadLetter(deviceId, topic, payload, receivedAt, parsed)
-      }
-      nextFree.set(deviceId, receivedAt + parsed.value.length)
-      const record: SpoolRecord = { kind: RecordKind.Event, deviceId, receivedAt, topic, payload }
-      const spooled = await spool.append(encodeRecord(record))
-      drainer.enqueue({ kind: 'events', end: spooled.end, bytes: spooled.bytes, deviceId, events: parsed.value })
-      metrics.accepted.inc({ kind })
-      metrics.spooled.inc()
-      for (const event of parsed.value) options.bus.publish('device.event_received', { deviceId, ...event })
-      return { accepted: true, readings: 0 }
+      return await new Promise<AcceptResult>((resolve, reject) => {
+        acceptMessage(deviceId, topic, kind, payload, (error, result) => error === null ? resolve(result as AcceptResult) : reject(error))
+      })
     },
 
     /** Called synchronously with every accepted message's readings (detection hooks in here). */

@@ -23,10 +23,20 @@ export interface SpoolRecord {
   deadLetter?: { code: string, reason: string, originalSize: number }
 }
 
-function uuidToBytes (uuid: string, target: Buffer, offset: number): void {
-  const hex = uuid.replace(/-/g, '')
-  if (hex.length !== 32) throw new TypeError(`not a uuid: ${uuid}`)
-  target.write(hex, offset, 16, 'hex')
+// Device ids repeat message after message: keep their 16 bytes rather than re-parsing the hex each time.
+const uuidBytes = new Map<string, Buffer>()
+const MAX_CACHED_IDS = 100_000
+
+function uuidToBytes (uuid: string): Buffer {
+  let bytes = uuidBytes.get(uuid)
+  if (bytes === undefined) {
+    const hex = uuid.replace(/-/g, '')
+    if (hex.length !== 32) throw new TypeError(`not a uuid: ${uuid}`)
+    bytes = Buffer.from(hex, 'hex')
+    if (uuidBytes.size >= MAX_CACHED_IDS) uuidBytes.clear()
+    uuidBytes.set(uuid, bytes)
+  }
+  return bytes
 }
 
 function bytesToUuid (source: Buffer, offset: number): string {
@@ -34,27 +44,36 @@ function bytesToUuid (source: Buffer, offset: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-export function encodeRecord (record: SpoolRecord): Buffer {
-  const topic = Buffer.from(record.topic, 'utf8')
-  const code = Buffer.from(record.deadLetter?.code ?? '', 'utf8')
-  const reason = Buffer.from((record.deadLetter?.reason ?? '').slice(0, 2000), 'utf8')
-  const extra = record.kind === RecordKind.DeadLetter ? 2 + code.length + 2 + reason.length + 4 : 0
-  const body = Buffer.allocUnsafe(1 + 16 + 8 + 2 + topic.length + extra + record.payload.length)
-  let at = 0
-  body.writeUInt8(record.kind, at); at += 1
-  uuidToBytes(record.deviceId, body, at); at += 16
-  body.writeDoubleLE(record.receivedAt, at); at += 8
-  body.writeUInt16LE(topic.length, at); at += 2
-  topic.copy(body, at); at += topic.length
-  if (record.kind === RecordKind.DeadLetter) {
-    body.writeUInt16LE(code.length, at); at += 2
-    code.copy(body, at); at += code.length
-    body.writeUInt16LE(reason.length, at); at += 2
-    reason.copy(body, at); at += reason.length
-    body.writeUInt32LE(record.deadLetter?.originalSize ?? record.payload.length, at); at += 4
+/**
+ * The record's body in one buffer, after `reserve` bytes left free for the spool's frame header (so a
+ * message costs one allocation and one copy of its payload).
+ */
+export function encodeFrame (record: SpoolRecord, reserve: number): Buffer {
+  const topicLength = Buffer.byteLength(record.topic, 'utf8')
+  const dead = record.kind === RecordKind.DeadLetter
+  const code = dead ? Buffer.from(record.deadLetter?.code ?? '', 'utf8') : null
+  const reason = dead ? Buffer.from((record.deadLetter?.reason ?? '').slice(0, 2000), 'utf8') : null
+  const extra = code !== null && reason !== null ? 2 + code.length + 2 + reason.length + 4 : 0
+  const frame = Buffer.allocUnsafe(reserve + 1 + 16 + 8 + 2 + topicLength + extra + record.payload.length)
+  let at = reserve
+  frame.writeUInt8(record.kind, at); at += 1
+  uuidToBytes(record.deviceId).copy(frame, at); at += 16
+  frame.writeDoubleLE(record.receivedAt, at); at += 8
+  frame.writeUInt16LE(topicLength, at); at += 2
+  at += frame.write(record.topic, at, 'utf8')
+  if (code !== null && reason !== null) {
+    frame.writeUInt16LE(code.length, at); at += 2
+    code.copy(frame, at); at += code.length
+    frame.writeUInt16LE(reason.length, at); at += 2
+    reason.copy(frame, at); at += reason.length
+    frame.writeUInt32LE(record.deadLetter?.originalSize ?? record.payload.length, at); at += 4
   }
-  body.set(record.payload, at)
-  return body
+  frame.set(record.payload, at)
+  return frame
+}
+
+export function encodeRecord (record: SpoolRecord): Buffer {
+  return encodeFrame(record, 0)
 }
 
 export function decodeRecord (body: Buffer): SpoolRecord {

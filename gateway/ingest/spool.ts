@@ -47,8 +47,16 @@ export interface SpoolRecovery {
   corruptBytes: number
 }
 
+export type AppendCallback = (error: Error | null, record: SpooledRecord | null) => void
+
 export interface Spool {
   append (body: Buffer): Promise<SpooledRecord>
+  /**
+   * The hot path: `frame` is `SPOOL_FRAME_HEADER_BYTES` of space for the header followed by the body
+   * (see spool-record.ts `encodeFrame`); `done` is called once the frame is durable. No promise per
+   * message.
+   */
+  appendFrame (frame: Buffer, done: AppendCallback): void
   /** Everything up to `end` is in the database: advance the checkpoint, free `bytes`, drop old segments. */
   release (end: SpoolPosition, bytes: number): void
   readonly backlogBytes: number
@@ -59,6 +67,7 @@ export interface Spool {
 
 const MAGIC = 0x534c4641 // "AFLS"
 const HEADER_BYTES = 12
+export const SPOOL_FRAME_HEADER_BYTES = HEADER_BYTES
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
 const SEGMENT_FILE = /^(\d{16})\.seg$/
 const CHECKPOINT_FILE = 'checkpoint.json'
@@ -66,10 +75,8 @@ const CHECKPOINT_FILE = 'checkpoint.json'
 const segmentName = (segment: number): string => `${String(segment).padStart(16, '0')}.seg`
 
 interface QueuedFrame {
-  header: Buffer
-  body: Buffer
-  resolve: (record: SpooledRecord) => void
-  reject: (error: Error) => void
+  frame: Buffer
+  done: AppendCallback
 }
 
 export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool, recovery: SpoolRecovery }> {
@@ -86,7 +93,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   let queue: QueuedFrame[] = []
   let flushing: Promise<void> | null = null
   let closed = false
-  const spaceWaiters: Array<{ bytes: number, resolve: () => void }> = []
+  const spaceWaiters: QueuedFrame[] = []
   const liveSegments = new Set<number>(recovery.segmentNumbers)
   liveSegments.add(segment)
 
@@ -119,11 +126,12 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     while (queue.length > 0) {
       const batch = queue
       queue = []
-      const buffers: Buffer[] = []
+      const buffers: Buffer[] = new Array(batch.length)
       let total = 0
-      for (const frame of batch) {
-        buffers.push(frame.header, frame.body)
-        total += frame.header.length + frame.body.length
+      for (let i = 0; i < batch.length; i++) {
+        const frame = (batch[i] as QueuedFrame).frame
+        buffers[i] = frame
+        total += frame.length
       }
       try {
         const { bytesWritten } = await handle.writev(buffers, segmentSize)
@@ -133,13 +141,13 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         // Nothing of this batch was acknowledged: cut the file back so later frames stay aligned.
         await handle.truncate(segmentSize).catch(() => {})
         backlog -= total
-        for (const frame of batch) frame.reject(error as Error)
+        for (const queued of batch) queued.done(error as Error, null)
         continue
       }
-      for (const frame of batch) {
-        const bytes = frame.header.length + frame.body.length
+      for (const queued of batch) {
+        const bytes = queued.frame.length
         segmentSize += bytes
-        frame.resolve({ body: frame.body, end: { segment, offset: segmentSize }, bytes })
+        queued.done(null, { body: queued.frame.subarray(HEADER_BYTES), end: { segment, offset: segmentSize }, bytes })
       }
       if (segmentSize >= segmentBytes) {
         await handle.close()
@@ -160,34 +168,47 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     })
   }
 
+  const enqueue = (queued: QueuedFrame): void => {
+    const frame = queued.frame
+    const length = frame.length - HEADER_BYTES
+    frame.writeUInt32LE(MAGIC, 0)
+    frame.writeUInt32LE(length, 4)
+    frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 8)
+    queue.push(queued)
+    scheduleFlush()
+  }
+
   const wakeWaiters = (): void => {
     while (spaceWaiters.length > 0) {
-      const next = spaceWaiters[0] as { bytes: number, resolve: () => void }
-      if (backlog > 0 && backlog + next.bytes > options.maxBytes) break
+      const next = spaceWaiters[0] as QueuedFrame
+      if (backlog > 0 && backlog + next.frame.length > options.maxBytes) break
       spaceWaiters.shift()
-      backlog += next.bytes
-      next.resolve()
+      backlog += next.frame.length
+      if (closed) next.done(new GW_SPOOL_CLOSED(), null)
+      else enqueue(next)
     }
   }
 
   const spool: Spool = {
-    async append (body) {
-      if (closed) throw new GW_SPOOL_CLOSED()
-      const bytes = HEADER_BYTES + body.length
-      // A record larger than the whole bound is still accepted when the spool is empty.
-      if (spaceWaiters.length > 0 || (backlog > 0 && backlog + bytes > options.maxBytes)) {
-        await new Promise<void>((resolve) => spaceWaiters.push({ bytes, resolve }))
-        if (closed) throw new GW_SPOOL_CLOSED()
-      } else {
-        backlog += bytes
+    appendFrame (frame, done) {
+      if (closed) {
+        done(new GW_SPOOL_CLOSED(), null)
+        return
       }
-      const header = Buffer.allocUnsafe(HEADER_BYTES)
-      header.writeUInt32LE(MAGIC, 0)
-      header.writeUInt32LE(body.length, 4)
-      header.writeUInt32LE(crc32(body), 8)
+      // A record larger than the whole bound is still accepted when the spool is empty.
+      if (spaceWaiters.length > 0 || (backlog > 0 && backlog + frame.length > options.maxBytes)) {
+        spaceWaiters.push({ frame, done })
+        return
+      }
+      backlog += frame.length
+      enqueue({ frame, done })
+    },
+
+    async append (body) {
+      const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length)
+      body.copy(frame, HEADER_BYTES)
       return await new Promise<SpooledRecord>((resolve, reject) => {
-        queue.push({ header, body, resolve, reject })
-        scheduleFlush()
+        spool.appendFrame(frame, (error, record) => error === null ? resolve(record as SpooledRecord) : reject(error))
       })
     },
 
@@ -205,7 +226,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       if (closed) return
       closed = true
       while (flushing !== null) await flushing
-      for (const waiter of spaceWaiters.splice(0)) waiter.resolve()
+      for (const waiter of spaceWaiters.splice(0)) waiter.done(new GW_SPOOL_CLOSED(), null)
       await checkpointTask
       await handle.close()
     }

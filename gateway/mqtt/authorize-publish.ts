@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import type { Client, PublishPacket } from 'aedes'
 import type { Logger } from '../../core/logger.js'
 import type { IngestService } from '../ingest/ingest.service.js'
@@ -40,14 +41,16 @@ export function createAuthorizePublish (deps: { sessions: DeviceSessions, ingest
     }
     // Device data is not broker state: never keep it as a retained message.
     packet.retain = false
-    const started = process.hrtime.bigint()
-    deps.ingest.accept(session.deviceId, packet.topic, target, packet.payload as Buffer).then(() => {
-      deps.metrics.ackLatency.observe(Number(process.hrtime.bigint() - started) / 1e9)
+    const started = performance.now()
+    deps.ingest.acceptMessage(session.deviceId, packet.topic, target, packet.payload as Buffer, (error) => {
+      if (error !== null) {
+        // Not durable (spool closed or disk error): not acknowledged, the device will resend.
+        deps.logger.error({ err: error, deviceId: session.deviceId }, 'could not spool a device message')
+        callback(error)
+        return
+      }
+      deps.metrics.ackLatency.observe((performance.now() - started) / 1000)
       callback(null)
-    }, (error: unknown) => {
-      // Not durable (spool closed or disk error): not acknowledged, the device will resend.
-      deps.logger.error({ err: error, deviceId: session.deviceId }, 'could not spool a device message')
-      callback(error as Error)
     })
   }
 }

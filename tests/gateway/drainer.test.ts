@@ -38,3 +38,44 @@ forEachDriver(t, 'a message the database refuses is set aside; the rest is store
   t.equal(spool.backlogBytes, 0, 'everything is released from the spool')
   await spool.close()
 })
+
+t.test('write-behind pacing: the drain waits while ingest is under pressure, but never beyond the lag or fill bounds', async (t) => {
+  const { db, close } = await openTestDatabase('embedded')
+  t.teardown(close)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-pacing-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const { spool } = await openSpool({ dir, maxBytes: 4000, fsync: false })
+  let busy = true
+  let clock = 0
+  const drainer = createDrainer({
+    db, spool, batchPoints: 1000, logger: createSilentLogger(),
+    hooks: { onUnstorable: async () => {} },
+    pacing: { isBusy: () => busy, maxLagMs: 10_000, deferBelowBytes: 1000, now: () => clock }
+  })
+  drainer.start()
+  t.teardown(() => drainer.stop())
+  const stored = async (): Promise<number> => (await db.query<{ n: number }>('SELECT count(*) AS n FROM telemetry')).rows[0]!.n
+  const enqueue = async (i: number): Promise<void> => {
+    const record = await spool.append(Buffer.alloc(100))
+    drainer.enqueue({ kind: 'telemetry', end: record.end, bytes: record.bytes, deviceId: DEVICE, readings: [{ metric: 'temp', ts: 1_795_000_000_000_000 + i, value: i }] })
+  }
+
+  await enqueue(0)
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  t.equal(await stored(), 0, 'while busy, a fresh message waits')
+  clock = 10_001
+  await drainer.drained()
+  t.equal(await stored(), 1, 'once the oldest message waited the maximum lag, the drain goes ahead')
+
+  for (let i = 1; i <= 9; i++) await enqueue(i) // 9 × 112 bytes ≥ the 1,000-byte threshold
+  await drainer.drained()
+  t.equal(await stored(), 10, 'a spool filling up is drained at once, busy or not')
+
+  await enqueue(10)
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(await stored(), 10)
+  busy = false
+  await drainer.drained()
+  t.equal(await stored(), 11, 'when the pressure is off, the drain catches up')
+  await spool.close()
+})
