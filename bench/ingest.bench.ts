@@ -6,7 +6,8 @@
  *   (a) bare aedes, no hooks — the baseline;
  *   (b) Afterline's gateway with durable ingest, embedded driver;
  *   (c) the same with the server driver (TEST_DATABASE_URL or --server; skipped when neither is set);
- *   (d) raw COPY of the same rows into the same telemetry table (each driver).
+ *   (d) raw COPY of the same rows into the same telemetry table (each driver);
+ * and (b) again with fault detection off (DETECTION_ENABLED=false), for what detection adds.
  * Durable throughput counts acknowledgements (each one is durable in the spool); "stored" counts the
  * time until the last reading is in the database. Broker CPU per message is reported too, since it does
  * not depend on how fast the load generator is. Last line: JSON.
@@ -48,6 +49,24 @@ const METRICS_PER_MESSAGE = 4
 const LOAD = fileURLToPath(new URL('./ingest-load.ts', import.meta.url))
 
 interface Device { id: string, username: string, password: string }
+
+/** The benchmark's device model: a threshold and an anomaly rule on each of the four metrics. */
+const BENCH_MODEL = {
+  name: 'Generator G100',
+  metrics: [
+    { name: 'temp', unit: '°C', normal: { min: 20, max: 110 } },
+    { name: 'rpm', unit: 'rpm', normal: { min: 0, max: 3000 } },
+    { name: 'pressure', unit: 'bar', normal: { min: 1, max: 4 } },
+    { name: 'vibration', unit: 'mm/s', normal: { min: 0, max: 1 } }
+  ],
+  rules: [
+    { kind: 'threshold', id: 'hot', metric: 'temp', above: 120, clearBelow: 110, forSeconds: 60, severity: 'critical' },
+    { kind: 'threshold', id: 'overspeed', metric: 'rpm', above: 5000, clearBelow: 4500, severity: 'warning' },
+    { kind: 'threshold', id: 'low-pressure', metric: 'pressure', below: 0.5, clearAbove: 1, forSeconds: 30, severity: 'warning' },
+    { kind: 'anomaly', id: 'vibration-anomaly', metric: 'vibration' },
+    { kind: 'anomaly', id: 'temp-anomaly', metric: 'temp' }
+  ]
+}
 interface RunResult { messages_per_s: number, points_per_s: number, seconds: number, broker_cpu_us_per_msg: number }
 
 function log (message: string): void { process.stderr.write(`${message}\n`) }
@@ -102,10 +121,12 @@ async function benchBare (): Promise<RunResult> {
   return result
 }
 
-async function benchDurable (db: Database, dataDir: string): Promise<RunResult & { stored_messages_per_s: number, stored_points_per_s: number, rows: number }> {
-  const config = loadConfig({ HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-admin-password', LOG_LEVEL: 'silent', ...EXTRA_ENV })
+async function benchDurable (db: Database, dataDir: string, env: Record<string, string> = {}): Promise<RunResult & { stored_messages_per_s: number, stored_points_per_s: number, rows: number }> {
+  const config = loadConfig({ HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-admin-password', LOG_LEVEL: 'silent', ...EXTRA_ENV, ...env })
   const platform = await startPlatform(config, { db, logger: createSilentLogger() })
   try {
+    // Devices of a model with alarm rules on every metric, so detection (when on) does its real work.
+    await platform.gateway.insight.models.put('G100', BENCH_MODEL, 'bench')
     const devices: Device[] = []
     for (let i = 0; i < DEVICES; i++) {
       const { device, credentials } = await platform.gateway.devices.create({ assetCode: `BENCH-${i}`, model: 'G100' })
@@ -187,6 +208,9 @@ const bare = await benchBare()
 log(`(a) bare aedes          ${JSON.stringify(bare)}`)
 const embedded = runs('embedded') ? await withEmbedded((db, dir) => benchDurable(db, dir)) : null
 log(`(b) durable, embedded   ${JSON.stringify(embedded)}`)
+// The same with fault detection switched off: what detection adds to durable ingest.
+const embeddedNoDetection = runs('detection') ? await withEmbedded((db, dir) => benchDurable(db, dir, { DETECTION_ENABLED: 'false' })) : null
+log(`(b) same, detection off ${JSON.stringify(embeddedNoDetection)}`)
 const server = SERVER_URL === null || !runs('server') ? null : await withServer(SERVER_URL, (db, dir) => benchDurable(db, dir))
 log(`(c) durable, server     ${server === null ? 'skipped: no --server and no TEST_DATABASE_URL' : JSON.stringify(server)}`)
 const copyEmbedded = runs('copy') ? await withEmbedded((db) => benchCopy(db)) : null
@@ -206,6 +230,11 @@ process.stdout.write(JSON.stringify({
   durable_server: server,
   copy_embedded: copyEmbedded,
   copy_server: copyServer,
+  durable_embedded_detection_off: embeddedNoDetection,
+  detection_added_cost_pct: embedded === null || embeddedNoDetection === null ? null
+    : Number(((embedded.broker_cpu_us_per_msg / embeddedNoDetection.broker_cpu_us_per_msg - 1) * 100).toFixed(1)),
+  detection_throughput_change_pct: embedded === null || embeddedNoDetection === null ? null
+    : Number(((embedded.messages_per_s / embeddedNoDetection.messages_per_s - 1) * 100).toFixed(1)),
   ratio_durable_vs_bare: { embedded: ratio(embedded), server: ratio(server) }
 }) + '\n')
 process.exit(0)
