@@ -48,8 +48,9 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
 
   // Bodies are JSON; a text/plain body would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain')
-  // JSON-LD (EPCIS) and other +json types are JSON.
-  app.addContentTypeParser(/^application\/[a-z.+-]*\+json$/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  // JSON-LD (EPCIS) and other +json types are JSON, with or without parameters
+  // (`application/ld+json; charset=utf-8`, `…; profile="https://ref.gs1.org/epcis"`).
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json\s*(;.*)?$/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
   app.setErrorHandler((error, request, reply) => {
     const { body, internal } = toErrorBody(error)

@@ -26,7 +26,7 @@ export const DISPOSITIONS = [
   'retail_sold', 'returned', 'sellable_accessible', 'sellable_not_accessible', 'stolen', 'unavailable', 'unknown'
 ] as const
 
-export const BIZ_TRANSACTION_TYPES = ['bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testres'] as const
+export const BIZ_TRANSACTION_TYPES = ['bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testres', 'upevt'] as const
 export const SOURCE_DESTINATION_TYPES = ['location', 'owning_party', 'possessing_party'] as const
 export const ERROR_REASONS = ['did_not_occur', 'incorrect_data'] as const
 export const SENSOR_ALERT_TYPES = ['ALARM_CONDITION', 'ERROR_CONDITION'] as const
