@@ -188,7 +188,8 @@ export interface WorkOrderFilter {
 export interface TransitionChanges {
   engineerId?: string | null
   assignedAt?: Date | null
-  respondedAt?: Date
+  /** The accept that stands; null when the offer is withdrawn (reject, unassign). */
+  respondedAt?: Date | null
   arrivedAt?: Date
   resolvedAt?: Date
   cancelledAt?: Date
@@ -293,7 +294,7 @@ export function createWorkOrderRepository (db: Queryable) {
       }
       if (changes.engineerId !== undefined) add('engineer_id', changes.engineerId)
       if (changes.assignedAt !== undefined) add('assigned_at', changes.assignedAt)
-      if (changes.respondedAt !== undefined) add('responded_at', changes.respondedAt, (p) => `COALESCE(responded_at, ${p})`)
+      if (changes.respondedAt !== undefined) add('responded_at', changes.respondedAt)
       if (changes.arrivedAt !== undefined) add('arrived_at', changes.arrivedAt)
       if (changes.resolvedAt !== undefined) add('resolved_at', changes.resolvedAt)
       if (changes.cancelledAt !== undefined) add('cancelled_at', changes.cancelledAt)

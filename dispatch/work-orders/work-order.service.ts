@@ -258,7 +258,8 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const order = await prepare('reject', id, principal)
       const engineerId = order.engineerId as string
       const { order: rejected, engineer } = await move('reject', order, actorOf(principal),
-        { engineerId: null, assignedAt: null, addRejected: engineerId }, { engineer: 'release', guardEngineer: engineerId, details: { reason } })
+        // SLA: a refused offer is no response; the respond deadline waits for the next accept.
+        { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId }, { engineer: 'release', guardEngineer: engineerId, details: { reason } })
       syncEngineer(engineer)
       bus.publish('workorder.rejected', { ...toEvent(rejected), rejectedEngineerId: engineerId, rejectedEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
@@ -302,7 +303,8 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
     async unassign (id: string, reason: string, principal: Principal): Promise<WorkOrder> {
       const order = await prepare('unassign', id, principal)
       const engineerId = order.engineerId as string
-      const { order: back, engineer } = await move('unassign', order, actorOf(principal), { engineerId: null, assignedAt: null },
+      // SLA: the taken-back accept no longer stands, so the order counts as not yet responded to.
+      const { order: back, engineer } = await move('unassign', order, actorOf(principal), { engineerId: null, assignedAt: null, respondedAt: null },
         { engineer: 'release', guardEngineer: engineerId, details: { reason } })
       syncEngineer(engineer)
       bus.publish('workorder.status_changed', { ...toEvent(back), from: order.status, previousEngineerUserId: userOf(engineerId) })
