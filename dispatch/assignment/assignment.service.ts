@@ -65,6 +65,9 @@ export function toDemand (order: WorkOrder): OrderDemand {
   }
 }
 
+/** Most orders one retry or optimisation round takes from the queue (the most urgent ones). */
+export const QUEUE_ROUND = 1000
+
 export function createAssignmentService (deps: AssignmentServiceDeps) {
   const { pool, workOrders, settings, now } = deps
 
@@ -128,9 +131,7 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     /** Retry auto-dispatch for queued orders under an auto policy (engineers free up over time). */
     async dispatchQueued (): Promise<number> {
       let assigned = 0
-      const queued = (await workOrders.repository.list({ statuses: ['new'], limit: 1000, offset: 0 })).workOrders
-        .filter((order) => order.autoDispatch && order.location !== null)
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      const queued = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, autoDispatchOnly: true })
       for (const order of queued) {
         if ((await service.autoDispatch(order)).status === 'assigned') assigned++
       }
@@ -143,8 +144,7 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
      * concurrent request invalidated is reported as a conflict and the others still go through.
      */
     async optimize (options: { orderIds?: string[] | undefined, dryRun?: boolean | undefined }, principal: Principal): Promise<OptimizeResult> {
-      const pending = (await workOrders.repository.list({ statuses: ['new'], limit: 1000, offset: 0 })).workOrders
-        .filter((order) => order.location !== null && (options.orderIds === undefined || options.orderIds.includes(order.id)))
+      const pending = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, ids: options.orderIds })
       const demands = pending.map(toDemand)
       const dealerParts = new Map<string, Set<string>>()
       for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))

@@ -279,6 +279,21 @@ export function createWorkOrderRepository (db: Queryable) {
     },
 
     /**
+     * Orders waiting for an engineer that dispatch can place (they have a location), most urgent first:
+     * earliest arrive deadline, then oldest. `limit` bounds a round, so with more waiting than that the
+     * ones left over are the least urgent, never the oldest.
+     */
+    async listQueued (options: { limit: number, autoDispatchOnly?: boolean, ids?: readonly string[] | undefined }): Promise<WorkOrder[]> {
+      const { rows } = await db.query<WorkOrderRow>(
+        `SELECT ${COLUMNS} FROM dispatch_work_orders
+         WHERE status = 'new' AND lat IS NOT NULL AND lng IS NOT NULL
+           AND ($1::boolean IS NOT TRUE OR auto_dispatch) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
+         ORDER BY arrive_by, created_at, number LIMIT $3`,
+        [options.autoDispatchOnly ?? false, options.ids ?? null, options.limit])
+      return rows.map(toWorkOrder)
+    },
+
+    /**
      * Move the order from one of `from` to `to`, setting `changes`; null when the order is no longer in
      * one of those states (another request won). `engineerId`, when given, must also still hold it,
      * and `notRejected` refuses an engineer in the rejected list.
