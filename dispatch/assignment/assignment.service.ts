@@ -88,10 +88,9 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
       const stations = principal === null ? null : await deps.scope.stationIdsOf(principal)
       const dealerParts = await dealerPartsFor(demand)
       if (stations === null) return { workOrderId: orderId, candidates: rankCandidates(pool, demand, searchOptions(limit, dealerParts)) }
-      // Station staff choose among their own engineers: leave the others out of the search.
-      const others = new Set<string>()
-      for (const engineer of pool.values()) if (engineer.stationId === null || !stations.includes(engineer.stationId)) others.add(engineer.id)
-      return { workOrderId: orderId, candidates: rankCandidates(pool, demand, { ...searchOptions(limit, dealerParts), exclude: others }) }
+      // Station staff choose among their own engineers, read through the pool's station index.
+      const own = new Set(stations.flatMap((stationId) => [...pool.atStation(stationId)]))
+      return { workOrderId: orderId, candidates: rankCandidates(pool, demand, { ...searchOptions(limit, dealerParts), only: own }) }
     },
 
     /** Every hard rule the engineer would break by taking the order (empty = allowed). */

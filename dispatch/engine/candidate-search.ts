@@ -13,6 +13,11 @@ export interface CandidateSearchOptions extends ScoringOptions {
   dealerParts?: ReadonlySet<string>
   /** Engineers not to consider (already taken in a batch). */
   exclude?: ReadonlySet<string>
+  /**
+   * Consider these engineers only (a station's own), read one by one instead of through the spatial
+   * index: the work is proportional to their number, not to the pool's.
+   */
+  only?: ReadonlySet<string>
 }
 
 interface Kept {
@@ -58,6 +63,17 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
       at--
     }
     kept.splice(at, 0, { engineer, distanceKm, cost })
+  }
+
+  if (options.only !== undefined) {
+    for (const id of options.only) {
+      const engineer = pool.get(id)
+      const at = engineer === undefined ? null : pool.locate(engineer)
+      if (engineer === undefined || at === null || exclude?.has(id) === true) continue
+      const distanceKm = haversineKmBetween(at.lat, at.lng, order.location.lat, order.location.lng)
+      if (distanceKm <= maxKm) consider(engineer, distanceKm)
+    }
+    return kept
   }
 
   if (preferredId !== null && exclude?.has(preferredId) !== true) {

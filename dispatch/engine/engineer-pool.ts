@@ -27,6 +27,8 @@ export interface EngineerPool {
   moveTo (id: string, position: LatLng, at: number): EngineerSnapshot | undefined
   remove (id: string): boolean
   values (): IterableIterator<EngineerSnapshot>
+  /** Ids of the engineers of one station (kept as engineers join, move or leave it). */
+  atStation (stationId: string): ReadonlySet<string>
   /** Where the engine measures distances from: the live position, else the home base. */
   locate (engineer: EngineerSnapshot): LatLng | null
 }
@@ -49,7 +51,23 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
   const engineers = new Map<string, EngineerSnapshot>()
   const grids = Array.from({ length: WORKLOAD_BUCKETS }, () => createSpatialGrid<EngineerSnapshot>(options.cellDegrees ?? 0.005))
   const bucketOf = new Map<string, number>()
+  const byStation = new Map<string, Set<string>>()
+  const NO_ONE: ReadonlySet<string> = new Set()
   let largestReachKm = 0
+
+  const leaveStation = (engineer: EngineerSnapshot | undefined): void => {
+    if (engineer?.stationId === null || engineer === undefined) return
+    const members = byStation.get(engineer.stationId)
+    members?.delete(engineer.id)
+    if (members?.size === 0) byStation.delete(engineer.stationId)
+  }
+
+  const joinStation = (engineer: EngineerSnapshot): void => {
+    if (engineer.stationId === null) return
+    let members = byStation.get(engineer.stationId)
+    if (members === undefined) byStation.set(engineer.stationId, members = new Set())
+    members.add(engineer.id)
+  }
 
   const unindex = (id: string): void => {
     const bucket = bucketOf.get(id)
@@ -79,7 +97,9 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
     put (engineer) {
       // The pool owns the position object, so moves can update it in place (no allocation per report).
       const owned = engineer.position === null ? engineer : { ...engineer, position: { lat: engineer.position.lat, lng: engineer.position.lng } }
+      leaveStation(engineers.get(engineer.id))
       engineers.set(engineer.id, owned)
+      joinStation(owned)
       index(owned)
     },
     update (id, changes) {
@@ -87,7 +107,9 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
       if (current === undefined) return undefined
       const next: EngineerSnapshot = { ...current, ...changes }
       if (changes.position !== undefined && changes.position !== null) next.position = { lat: changes.position.lat, lng: changes.position.lng }
+      leaveStation(current)
       engineers.set(id, next)
+      joinStation(next)
       index(next)
       return next
     },
@@ -108,9 +130,11 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
     },
     remove (id) {
       unindex(id)
+      leaveStation(engineers.get(id))
       return engineers.delete(id)
     },
     values: () => engineers.values(),
+    atStation: (stationId) => byStation.get(stationId) ?? NO_ONE,
     locate: locateEngineer
   }
 }
