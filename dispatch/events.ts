@@ -4,8 +4,8 @@ import type { WorkOrderStatus } from './work-orders/state-machine.js'
 
 /**
  * Dispatch's domain events. Payloads carry identifiers and states only — no names, phones or
- * addresses — because work order events also reach the public tracking room `track:<token>`
- * (completion notes are stripped from the copy that room receives).
+ * addresses. The public tracking room `track:<token>` never receives them as they are, only the
+ * public copy of tracking/tracking-event.ts (number, status, step, time, engineer's first name).
  */
 export interface WorkOrderEvent {
   workOrderId: string
@@ -63,8 +63,7 @@ declare module '../core/events.js' {
     'workorder.status_changed': WorkOrderEvent & { from: WorkOrderStatus, previousEngineerUserId: string | null }
     /**
      * Parts used are part codes (GS1 Digital Link URIs or serials) for traceability to verify and record;
-     * device insight adds the visit to the machine's service history. The public tracking room receives it
-     * without `notes`.
+     * device insight adds the visit to the machine's service history.
      */
     'workorder.completed': WorkOrderEvent & { deviceId: string | null, engineerId: string, completedAt: Date, notes: string | null, partsUsed: string[] }
     'engineer.location_updated': EngineerLocationUpdated

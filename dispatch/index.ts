@@ -88,7 +88,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       ...createWorkOrderRoutes({ workOrders, assignment, tracking }),
       ...createDispatchRoutes({ assignment, policies, map })
     ],
-    audiences: createDispatchAudiences(stations.orgOf),
+    audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent),
     pool,
     stations,
     engineers,

@@ -4,6 +4,9 @@ import type { EtaModel } from '../engine/geo.js'
 import { DSP_TRACKING_NOT_FOUND } from '../errors.js'
 import type { WorkOrderRepository } from '../work-orders/work-order.repository.js'
 import type { WorkOrderStatus } from '../work-orders/state-machine.js'
+import type { WorkOrderEvent } from '../events.js'
+import { toTrackingEvent } from './tracking-event.js'
+import type { TrackingEvent } from './tracking-event.js'
 
 /**
  * What a customer sees with the tracking link, without logging in: the order's status and timeline,
@@ -66,6 +69,14 @@ export function createTrackingService (deps: { repo: WorkOrderRepository, pool: 
         eta: etaMinutes === null ? null : new Date(deps.now() + etaMinutes * 60_000),
         timeline
       }
+    },
+
+    /** The copy of a work order event the public tracking room receives (see tracking-event.ts). */
+    toPublicEvent (name: string, payload: WorkOrderEvent): TrackingEvent {
+      return toTrackingEvent(name, payload, (engineerId) => {
+        const engineer = deps.pool.get(engineerId)
+        return engineer === undefined ? undefined : firstNameOf(engineer.name)
+      })
     },
 
     /** socket.io rooms for an anonymous client with `?track=<token>`: the order's room, if it exists. */
