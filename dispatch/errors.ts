@@ -46,3 +46,7 @@ export const DSP_WINDOW_INVALID = createError(
   'DSP_WINDOW_INVALID', 'window.end must be after window.start', 400)
 export const DSP_STATUS_RESERVED = createError(
   'DSP_STATUS_RESERVED', 'busy is set by the platform while an engineer holds a work order; choose off, available or on_break', 400)
+export const DSP_ASSET_UNKNOWN = createError<[string]>(
+  'DSP_ASSET_UNKNOWN', 'asset code %s does not match a registered machine', 400)
+export const DSP_TOO_MANY_REQUESTS = createError<[number]>(
+  'DSP_TOO_MANY_REQUESTS', 'too many service requests from your address; try again in %d seconds', 429)

@@ -19,6 +19,9 @@ import { createSlaMonitor } from './sla/sla-monitor.js'
 import { createStationRoutes } from './stations/station.routes.js'
 import { createStationService } from './stations/station.service.js'
 import { createTrackingService } from './tracking/tracking.service.js'
+import { createRequestLimiter, SERVICE_REQUEST_LIMITS } from './service-requests/request-limiter.js'
+import { createServiceRequestRoutes } from './service-requests/service-request.routes.js'
+import { createServiceRequestService } from './service-requests/service-request.service.js'
 import { createWorkOrderRoutes } from './work-orders/work-order.routes.js'
 import { createWorkOrderService } from './work-orders/work-order.service.js'
 import './alert-event.js'
@@ -57,9 +60,10 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
   const stations = createStationService({ db, now })
   const policies = createPolicyService(db)
   const engineers = createEngineerService({ db, bus, pool, stations: stations.repository, scope, now })
+  const devices = ports.devices ?? NO_DEVICES
   const workOrders = createWorkOrderService({
     db, bus, pool, scope, stations: stations.repository, now,
-    intake: { devices: ports.devices ?? NO_DEVICES, slaPolicies: policies.sla, autoDispatch: policies.autoDispatch, now }
+    intake: { devices, slaPolicies: policies.sla, autoDispatch: policies.autoDispatch, now }
   })
   const settings = { defaultMaxDistanceKm: config.dispatch.maxDistanceKm, dealerRadiusKm: config.dispatch.dealerRadiusKm, weights: DEFAULT_WEIGHTS, etaModel: DEFAULT_ETA_MODEL }
   const assignment = createAssignmentService({ pool, workOrders, dealerStock: ports.dealerStock ?? NO_DEALER_STOCK, scope, settings, logger, now })
@@ -71,6 +75,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
   })
   const alerts = createAlertIntake({ bus, workOrders, logger })
   const tracking = createTrackingService({ repo: workOrders.repository, pool, etaModel: DEFAULT_ETA_MODEL, now })
+  const serviceRequests = createServiceRequestService({ workOrders, devices, limiter: createRequestLimiter({ ...SERVICE_REQUEST_LIMITS, now }) })
   const map = createMapService({ pool, stations: stations.repository, workOrders: workOrders.repository, scope })
   let retryTimer: NodeJS.Timeout | null = null
   let retrying: Promise<void> | null = null
@@ -86,6 +91,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       ...createStationRoutes(stations),
       ...createEngineerRoutes(engineers),
       ...createWorkOrderRoutes({ workOrders, assignment, tracking }),
+      ...createServiceRequestRoutes(serviceRequests),
       ...createDispatchRoutes({ assignment, policies, map })
     ],
     audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent),
@@ -98,6 +104,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
     sla,
     alerts,
     tracking,
+    serviceRequests,
 
     /** socket.io rooms an anonymous client may join: `?track=<token>` → the order's tracking room. */
     publicRooms: async (query: Record<string, unknown>): Promise<string[]> => await tracking.roomsFor(query.track),

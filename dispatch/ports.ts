@@ -14,9 +14,11 @@ export interface DirectoryDevice {
   location: LatLng | null
 }
 
-/** Looks devices up (the gateway's device registry); null for an unknown id. */
+/** Looks devices up (the gateway's device registry); null for an unknown id or asset code. */
 export interface DeviceDirectory {
   getDevice (id: string): Promise<DirectoryDevice | null>
+  /** Exact asset code, as printed on the machine (customers' service requests). */
+  findByAssetCode (assetCode: string): Promise<DirectoryDevice | null>
 }
 
 /** Genuine stock held by a dealer near a place (traceability's channel inventory). */
@@ -34,7 +36,7 @@ export interface DealerStock {
   findNear (location: LatLng, partNumbers: readonly string[], radiusKm: number): Promise<DealerStockOffer[]>
 }
 
-export const NO_DEVICES: DeviceDirectory = { getDevice: async () => null }
+export const NO_DEVICES: DeviceDirectory = { getDevice: async () => null, findByAssetCode: async () => null }
 
 /** Default until traceability plugs in: no dealer stock known, so parts must be on the van. */
 export const NO_DEALER_STOCK: DealerStock = { findNear: async () => [] }

@@ -121,6 +121,17 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
           if (isAfterlineError(error) && error.code === 'GW_DEVICE_NOT_FOUND') return null
           throw error
         }
+      },
+      // The registry searches asset codes by substring (and owners' names): keep the exact match, and
+      // read at most 1,000 matches, since the caller may be anyone.
+      async findByAssetCode (code) {
+        for (let offset = 0; offset < 1000; offset += 100) {
+          const { devices: page, total } = await gateway.devices.list({ q: code, limit: 100, offset })
+          const device = page.find((candidate) => candidate.assetCode === code)
+          if (device !== undefined) return { id: device.id, assetCode: device.assetCode, model: device.model, customer: device.customer, location: device.location }
+          if (offset + 100 >= total) break
+        }
+        return null
       }
     }
     const dispatch = await createDispatch(ctx, { devices })

@@ -6,6 +6,19 @@ import { startTestPlatform } from '../helpers/platform.js'
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000'
 
+/**
+ * The routes anyone may call without logging in. A route is added here on purpose, with the reason
+ * it is public, so nothing becomes public by accident.
+ */
+const PUBLIC_ROUTES = [
+  'POST /api/auth/login', // logging in
+  'GET /healthz', 'GET /metrics', // probes and scraping
+  'GET /api/fault-codes', // customers' fault-code lookup
+  'GET /api/verify', 'GET /01/:gtin/21/:serial', 'GET /01/:gtin/10/:lot/21/:serial', // consumers verify a part
+  'GET /api/track/:token', // customers follow their work order
+  'POST /api/service-requests' // customers ask for service (rate-limited per address)
+]
+
 /** What a caller of each role must get from each route: 401, 403, or anything else (allowed). */
 function expected (access: 'public' | readonly Role[], role: Role | null): 'allowed' | 401 | 403 {
   if (access === 'public') return 'allowed'
@@ -21,6 +34,8 @@ forEachDriver(t, 'every route answers every role as its access declares', async 
   for (const role of ROLES) tokens.set(role, await test.tokenFor(role))
 
   t.ok(test.platform.routes.length > 10, 'routes are registered')
+  t.same(test.platform.routes.filter((route) => route.access === 'public').map((route) => `${route.method} ${route.url}`).sort(), [...PUBLIC_ROUTES].sort(),
+    'exactly the routes meant for people without a login are public')
   for (const route of test.platform.routes) {
     t.ok(route.access === 'public' || route.access.length > 0, `${route.method} ${route.url} declares who may call it`)
     const url = route.url.replace(/:[A-Za-z]+/g, SOME_ID)
