@@ -68,3 +68,59 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
   t.notMatch(await customer.textContent('main'), /Acme|Wang Wei/, 'no customer data or full name on the public page')
   t.same(outside, [], 'nothing is loaded from outside the platform')
 })
+
+t.test('a customer requests service from the public page, without logging in, and lands on its tracking page', async (t) => {
+  const test = await startTestPlatform('embedded')
+  let browser: Browser | null = null
+  t.teardown(async () => {
+    await browser?.close()
+    await test.close()
+  })
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const at = near(2, 1)
+  const context = await browser.newContext({ geolocation: { latitude: at.lat, longitude: at.lng }, permissions: ['geolocation'] })
+  const page = await context.newPage()
+  const outside: string[] = []
+  page.on('request', (request) => { if (!request.url().startsWith(test.httpUrl)) outside.push(request.url()) })
+
+  await page.goto(`${test.httpUrl}/`)
+  await page.click('text=Request service')
+  await page.waitForSelector('#request-form')
+  await page.fill('#name', 'Zhang San')
+  await page.fill('#phone', '+86 138 0000 1234')
+  await page.fill('#problem', 'the chiller shows E-12 and the room is warm')
+  await page.selectOption('#priority', 'high')
+  await page.click('#locate')
+  await page.waitForSelector(`#where:text("Location: ${at.lat.toFixed(5)}")`)
+  await page.click('#request-form button[type=submit]')
+  await page.waitForURL(/\/dispatch\/track\.html\?t=[A-Za-z0-9_-]{22}$/)
+  await page.waitForSelector('text=Received — finding an engineer')
+  t.match(await page.textContent('#problem'), 'the chiller shows E-12')
+
+  const token = new URL(page.url()).searchParams.get('t')
+  const supervisor = await test.tokenFor('supervisor')
+  const orders = (await test.request('GET', '/api/work-orders?source=customer', { token: supervisor })).body.workOrders
+  t.match(orders, [{ trackingToken: token, priority: 'high', customer: { name: 'Zhang San', phone: '+86 138 0000 1234' } }])
+  t.same([orders[0].location.lat.toFixed(5), orders[0].location.lng.toFixed(5)], [at.lat.toFixed(5), at.lng.toFixed(5)])
+  t.same(outside, [], 'nothing is loaded from outside the platform')
+})
+
+t.test('the request page names the field a refused request got wrong', async (t) => {
+  const test = await startTestPlatform('embedded')
+  let browser: Browser | null = null
+  t.teardown(async () => {
+    await browser?.close()
+    await test.close()
+  })
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(`${test.httpUrl}/dispatch/request.html?asset=NO-SUCH-MACHINE`)
+  t.equal(await page.inputValue('#assetCode'), 'NO-SUCH-MACHINE', 'a QR code can carry the asset code')
+  await page.fill('#name', 'Zhang San')
+  await page.fill('#phone', '+86 138 0000 1234')
+  await page.fill('#problem', 'warm')
+  await page.click('#request-form button[type=submit]')
+  await page.waitForSelector('#error:text("body.assetCode")')
+  t.match(await page.textContent('#error'), /asset code NO-SUCH-MACHINE does not match a registered machine/)
+  t.match(page.url(), /request\.html/, 'still on the form')
+})
