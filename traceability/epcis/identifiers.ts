@@ -158,22 +158,35 @@ const OTHER_EPC_SCHEMES = new Set(['gid', 'usdod', 'adi', 'bic', 'imovn'])
 
 // ---- GS1 Digital Link ------------------------------------------------------------------------
 
-/** Primary keys (AI → [short name, validate]) and the qualifiers kept in the constrained canonical form. */
-const PRIMARY_KEYS: Record<string, { short: string, valid: (value: string) => boolean, qualifiers: readonly string[] }> = {
-  '00': { short: 'sscc', valid: (v) => /^\d{18}$/.test(v) && hasValidCheckDigit(v), qualifiers: [] },
-  '01': { short: 'gtin', valid: (v) => /^\d{14}$/.test(v) && hasValidCheckDigit(v), qualifiers: ['21', '235', '10'] },
-  253: { short: 'gdti', valid: (v) => /^\d{13}/.test(v) && hasValidCheckDigit(v.slice(0, 13)) && v.length <= 30, qualifiers: [] },
-  255: { short: 'gcn', valid: (v) => /^\d{13,25}$/.test(v) && hasValidCheckDigit(v.slice(0, 13)), qualifiers: [] },
-  401: { short: 'ginc', valid: (v) => v.length >= 1 && v.length <= 30, qualifiers: [] },
-  402: { short: 'gsin', valid: (v) => /^\d{17}$/.test(v) && hasValidCheckDigit(v), qualifiers: [] },
-  414: { short: 'loc', valid: (v) => /^\d{13}$/.test(v) && hasValidCheckDigit(v), qualifiers: ['254'] },
-  417: { short: 'party', valid: (v) => /^\d{13}$/.test(v) && hasValidCheckDigit(v), qualifiers: [] },
-  8003: { short: 'grai', valid: (v) => /^\d{14}/.test(v) && hasValidCheckDigit(v.slice(0, 14)) && v.length <= 30, qualifiers: [] },
-  8004: { short: 'giai', valid: (v) => v.length >= 1 && v.length <= 30, qualifiers: [] },
-  8006: { short: 'itip', valid: (v) => /^\d{18}$/.test(v) && hasValidCheckDigit(v.slice(0, 14)), qualifiers: ['21', '10'] },
-  8010: { short: 'cpid', valid: (v) => v.length >= 1 && v.length <= 30, qualifiers: ['8011'] },
-  8017: { short: 'gsrnp', valid: (v) => /^\d{18}$/.test(v) && hasValidCheckDigit(v), qualifiers: [] },
-  8018: { short: 'gsrn', valid: (v) => /^\d{18}$/.test(v) && hasValidCheckDigit(v), qualifiers: [] }
+/**
+ * Primary keys: AI → short name, the value's syntax (GS1 General Specifications §3, the AI's format),
+ * the part its check digit covers, and the qualifiers kept in the constrained canonical form. A path
+ * segment pair is a key only when the value has that syntax.
+ */
+interface PrimaryKey {
+  short: string
+  shape: RegExp
+  /** How many leading digits end in a check digit; 0 when the key has none. */
+  checked: number
+  qualifiers: readonly string[]
+}
+const CSET82 = "[!\"%&'()*+,\\-./0-9:;<=>?A-Z_a-z]"
+const cset82 = (from: number, to: number): string => `(?:${CSET82}|%[0-9A-Fa-f]{2}){${from},${to}}`
+const PRIMARY_KEYS: Record<string, PrimaryKey> = {
+  '00': { short: 'sscc', shape: /^\d{18}$/, checked: 18, qualifiers: [] },
+  '01': { short: 'gtin', shape: /^\d{14}$/, checked: 14, qualifiers: ['21', '235', '10'] },
+  253: { short: 'gdti', shape: new RegExp(`^\\d{13}${cset82(0, 17)}$`), checked: 13, qualifiers: [] },
+  255: { short: 'gcn', shape: /^\d{13,25}$/, checked: 13, qualifiers: [] },
+  401: { short: 'ginc', shape: new RegExp(`^${cset82(1, 30)}$`), checked: 0, qualifiers: [] },
+  402: { short: 'gsin', shape: /^\d{17}$/, checked: 17, qualifiers: [] },
+  414: { short: 'loc', shape: /^\d{13}$/, checked: 13, qualifiers: ['254'] },
+  417: { short: 'party', shape: /^\d{13}$/, checked: 13, qualifiers: [] },
+  8003: { short: 'grai', shape: new RegExp(`^0\\d{13}${cset82(0, 16)}$`), checked: 14, qualifiers: [] },
+  8004: { short: 'giai', shape: new RegExp(`^\\d{6}${cset82(0, 24)}$`), checked: 0, qualifiers: [] },
+  8006: { short: 'itip', shape: /^\d{18}$/, checked: 14, qualifiers: ['21', '10'] },
+  8010: { short: 'cpid', shape: /^(?:[0-9A-Z#/-]|%2[3dfDF]){1,30}$/, checked: 0, qualifiers: ['8011'] },
+  8017: { short: 'gsrnp', shape: /^\d{18}$/, checked: 18, qualifiers: [] },
+  8018: { short: 'gsrn', shape: /^\d{18}$/, checked: 18, qualifiers: [] }
 }
 const SHORT_NAMES: Record<string, string> = Object.fromEntries([
   ...Object.entries(PRIMARY_KEYS).map(([ai, key]) => [key.short, ai]),
@@ -188,21 +201,33 @@ function aiOf (segment: string): string | undefined {
 export interface DigitalLinkResult {
   /** Constrained canonical form, or null when the URI is not a GS1 Digital Link URI. */
   canonical: string | null
-  /** Why a URI that looks like a GS1 Digital Link is not a valid one. */
+  /** Why a URI that is a GS1 Digital Link URI in form is not a valid one. */
   problem: string | null
 }
 
-/** Parse an http(s) URI as a GS1 Digital Link URI (any domain, optional path prefix, AIs or short names). */
+/**
+ * Parse an http(s) URI as a GS1 Digital Link URI (any domain, optional path prefix, AIs or short names).
+ *
+ * EPCIS 2.0 lets locations, parties and objects be any URI, so a web URI is a Digital Link only when
+ * it parses as one: a primary key whose value has the key's syntax, then qualifier pairs. Anything else
+ * (`/loc/123`, `/party/acme`, `/00/42`, `/01/2024`) is an opaque URI and passes unchanged. One case is
+ * refused: a key written as its numeric AI (the form GS1 Digital Link 1.2 prescribes) whose value has
+ * exactly the key's full syntax (a GTIN as 14 digits) but a wrong check digit — that is a Digital Link with a typo, and accepting
+ * it would store a GS1 key that names nothing (or someone else's product).
+ */
 export function parseDigitalLink (uri: string): DigitalLinkResult {
   const match = /^https?:\/\/[^/?#]+((?:\/[^/?#]*)*)(?:\?[^#]*)?(?:#.*)?$/i.exec(uri)
   if (match === null) return { canonical: null, problem: null }
   const segments = (match[1] ?? '').split('/').slice(1)
   for (let i = 0; i < segments.length - 1; i++) {
-    const ai = aiOf(segments[i] as string)
+    const written = segments[i] as string
+    const ai = aiOf(written)
     const key = ai === undefined ? undefined : PRIMARY_KEYS[ai]
     if (ai === undefined || key === undefined) continue
     let value = segments[i + 1] as string
-    if (ai === '01' && /^(\d{8}|\d{12}|\d{13})$/.test(value)) value = value.padStart(14, '0')
+    // GTIN-8, -12 and -13 are written padded to 14 digits in the canonical form.
+    const padded = ai === '01' && /^(\d{8}|\d{12}|\d{13})$/.test(value)
+    if (padded) value = value.padStart(14, '0')
     const rest = segments.slice(i + 2)
     if (rest.length % 2 !== 0) continue
     const qualifiers = new Map<string, string>()
@@ -212,10 +237,9 @@ export function parseDigitalLink (uri: string): DigitalLinkResult {
       if (qai === undefined || !QUALIFIER_AIS.has(qai) || (rest[q + 1] ?? '') === '') qualifiersOk = false
       else qualifiers.set(qai, rest[q + 1] as string)
     }
-    if (!qualifiersOk) continue
-    if (!key.valid(value)) {
-      // Digits in a numeric key's place: a Digital Link with a wrong key. Anything else: some other web URI.
-      if (/^\d+$/.test(value)) return { canonical: null, problem: `GS1 key (AI ${ai}) ${value} has a wrong length or check digit` }
+    if (!qualifiersOk || !key.shape.test(value)) continue
+    if (key.checked > 0 && !hasValidCheckDigit(value.slice(0, key.checked))) {
+      if (written === ai && !padded) return { canonical: null, problem: `GS1 key (AI ${ai}) ${value} has a wrong check digit` }
       continue
     }
     const kept = key.qualifiers.find((qai) => qualifiers.has(qai))

@@ -87,7 +87,7 @@ const INVALID: Array<[string, string, Mutation, string, number | undefined, stri
   ['aggregation-events.jsonld', 'AggregationEvent ADD without parentID', event(0, (e) => { delete e.parentID }), '/epcisBody/eventList/0/parentID', 0, 'urn:uuid:0c9d3a55-4b2e-4f7a-8e21-000000000011', /required of an AggregationEvent with action ADD/],
   ['aggregation-events.jsonld', 'AggregationEvent ADD without children', event(0, (e) => { delete e.childEPCs; delete e.childQuantityList }), '/epcisBody/eventList/0/childEPCs', 0, 'urn:uuid:0c9d3a55-4b2e-4f7a-8e21-000000000011', /non-empty childEPCs or childQuantityList/],
   ['aggregation-events.jsonld', 'ILMD on an AggregationEvent', event(0, (e) => { e.ilmd = { 'cbvmda:lotNumber': 'L1' } }), '/epcisBody/eventList/0/ilmd', 0, 'urn:uuid:0c9d3a55-4b2e-4f7a-8e21-000000000011', /not on AggregationEvent/],
-  ['aggregation-events.jsonld', 'parentID an SSCC with a wrong check digit', event(1, (e) => { e.parentID = 'https://id.gs1.org/00/169012340000000175' }), '/epcisBody/eventList/1/parentID', 1, 'urn:uuid:0c9d3a55-4b2e-4f7a-8e21-000000000012', /wrong length or check digit/],
+  ['aggregation-events.jsonld', 'parentID an SSCC with a wrong check digit', event(1, (e) => { e.parentID = 'https://id.gs1.org/00/169012340000000175' }), '/epcisBody/eventList/1/parentID', 1, 'urn:uuid:0c9d3a55-4b2e-4f7a-8e21-000000000012', /wrong check digit/],
   ['association-event.jsonld', 'AssociationEvent without parentID', event(1, (e) => { delete e.parentID }), '/epcisBody/eventList/1/parentID', 1, 'urn:uuid:4e5f6a7b-8c9d-4e0f-9a1b-000000000042', /required of an AssociationEvent/],
   ['transaction-event.jsonld', 'TransactionEvent without bizTransactionList', event(0, (e) => { delete e.bizTransactionList }), '/epcisBody/eventList/0/bizTransactionList', 0, 'urn:uuid:2b7a9c3d-5e6f-4a1b-8c2d-000000000021', /required of a TransactionEvent/],
   ['transformation-event.jsonld', 'TransformationEvent with an action', event(0, (e) => { e.action = 'ADD' }), '/epcisBody/eventList/0/action', 0, 'urn:uuid:7d8e9f0a-1b2c-4d3e-8f4a-000000000031', /not a field of TransformationEvent/],
@@ -131,4 +131,24 @@ t.test('all problems of a document are reported together', async (t) => {
     '/epcisBody/eventList/2/eventTime',
     '/epcisBody/eventList/2/action'
   ])
+})
+
+t.test('locations, parties and EPCs that are web URIs but not Digital Links are accepted as they are (EPCIS 2.0 allows any URI)', async (t) => {
+  const document = loadFixture('object-events.jsonld')
+  const receiving = document.epcisBody.eventList[2]
+  receiving.epcList.push('https://assets.partner.example/00/42')
+  receiving.readPoint = { id: 'https://partner.example/loc/123' }
+  receiving.bizLocation = { id: 'https://partner.example/loc/6954321000025' }
+  receiving.sourceList = [{ type: 'possessing_party', source: 'https://partner.example/party/acme-logistics' }]
+  const result = validateDocument(document)
+  if (!result.ok) throw new Error(JSON.stringify(result.problems))
+  const event = result.events[2]
+  t.same({ readPoint: event?.readPoint, bizLocation: event?.bizLocation, epcs: event?.epcs }, {
+    readPoint: 'https://partner.example/loc/123',
+    bizLocation: 'https://partner.example/loc/6954321000025',
+    epcs: [
+      { epc: 'https://id.gs1.org/01/06901234123456/21/A1001', role: 'epc' },
+      { epc: 'https://assets.partner.example/00/42', role: 'epc' }
+    ]
+  })
 })

@@ -51,7 +51,7 @@ t.test('GS1 Digital Link URIs are constrained to id.gs1.org, no query string, fi
 })
 
 t.test('malformed GS1 identifiers are named; other URIs pass', async (t) => {
-  t.same(checkIdentifier('https://id.gs1.org/01/06901234123457/21/A1'), 'GS1 key (AI 01) 06901234123457 has a wrong length or check digit')
+  t.same(checkIdentifier('https://id.gs1.org/01/06901234123457/21/A1'), 'GS1 key (AI 01) 06901234123457 has a wrong check digit')
   t.same(checkIdentifier('urn:epc:id:sgtin:6901234.01234.A1'), 'is not a valid urn:epc:id:sgtin URI (GS1 EPC Tag Data Standard)')
   t.same(checkIdentifier('urn:epc:id:sscc:6901234.000000001'), 'is not a valid urn:epc:id:sscc URI (GS1 EPC Tag Data Standard)')
   t.same(checkIdentifier('part 7730'), 'is not an absolute URI (an EPC URI, a GS1 Digital Link URI or another URI)')
@@ -65,4 +65,36 @@ t.test('malformed GS1 identifiers are named; other URIs pass', async (t) => {
 
 t.test('GS1 check digits (mod 10, weights 3 and 1 from the right)', async (t) => {
   t.same(['0690123412345', '401234500005', '14012345112223334'].map((digits) => computeCheckDigit(digits)), [6, 4, 1])
+})
+
+// EPCIS 2.0 (§7.3.3–7.3.5): readPoint, bizLocation, sources, destinations and EPCs of other schemes may be any URI.
+t.test('web URIs that only look like Digital Link paths are opaque URIs, kept as they are', async (t) => {
+  const opaque = [
+    'https://partner.example/loc/123',
+    'https://partner.example/loc/7/dock/2',
+    'https://partner.example/party/acme-logistics',
+    'https://partner.example/party/12345',
+    'https://partner.example/00/42',
+    'https://partner.example/orders/01/2024',
+    'https://partner.example/01/12345678',
+    'https://partner.example/414/000123',
+    'https://partner.example/gtin/06901234123457',
+    'https://partner.example/loc/6954321000025'
+  ]
+  t.same(opaque.map((uri) => [checkIdentifier(uri), canonicalIdentifier(uri)]), opaque.map((uri) => [null, uri]))
+})
+
+t.test('a key written as its AI, with the key\'s full syntax but a wrong check digit, is refused as a broken Digital Link', async (t) => {
+  t.same([
+    checkIdentifier('https://partner.example/00/169012340000000175'),
+    checkIdentifier('https://partner.example/414/6954321000025/254/3'),
+    checkIdentifier('https://partner.example/417/4226350800009'),
+    checkIdentifier('https://partner.example/prefix/01/09506000134353/21/X1')
+  ], [
+    'GS1 key (AI 00) 169012340000000175 has a wrong check digit',
+    'GS1 key (AI 414) 6954321000025 has a wrong check digit',
+    'GS1 key (AI 417) 4226350800009 has a wrong check digit',
+    'GS1 key (AI 01) 09506000134353 has a wrong check digit'
+  ])
+  t.same(canonicalIdentifier('https://partner.example/loc/6954321000024'), 'https://id.gs1.org/414/6954321000024', 'a valid key is a Digital Link in short-name form too')
 })
