@@ -57,10 +57,13 @@ export function buildPreHashString (event: Json, prefixes: Readonly<Record<strin
   }
   const typedList = (field: 'bizTransactionList' | 'sourceList' | 'destinationList', key: string, kind: VocabularyKind): string => {
     const list = asArray(event[field]).filter(isObject)
-    // CBV 2.0 §8.9.2 rule 13: the type pair follows the value pair, then the members are sorted.
+    // CBV 2.0 §8.9.2 rule 13: the type pair follows the value pair, then the member's extensions; the
+    // members are sorted.
+    const known = new Set([key, 'type'])
     return list.length === 0
       ? ''
-      : field + sorted(list.map((item) => `${key}=${value(item[key])}` + (item.type === undefined ? '' : `type=${vocabulary(kind, item.type)}`)))
+      : field + sorted(list.map((item) => `${key}=${value(item[key])}` + (item.type === undefined ? '' : `type=${vocabulary(kind, item.type)}`) +
+        extensions(item, known, prefixes)))
   }
   const location = (field: 'readPoint' | 'bizLocation'): string => {
     const place = event[field]

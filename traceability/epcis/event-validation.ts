@@ -255,14 +255,16 @@ function checkBizTransactions (check: ProblemCollector, pointer: string, value: 
   })
 }
 const BIZ_TRANSACTION_FIELDS: ReadonlySet<string> = new Set(['type', 'bizTransaction'])
+const SOURCE_FIELDS: ReadonlySet<string> = new Set(['type', 'source'])
+const DESTINATION_FIELDS: ReadonlySet<string> = new Set(['type', 'destination'])
 
 function checkSourcesOrDestinations (check: ProblemCollector, pointer: string, value: unknown, field: 'source' | 'destination'): void {
   if (!check.array(pointer, value)) return
-  const known = new Set(['type', field])
+  const known = field === 'source' ? SOURCE_FIELDS : DESTINATION_FIELDS
   value.forEach((item, i) => {
     const where = pointerOf(pointer, i)
     if (!check.object(where, item)) return
-    for (const key of Object.keys(item)) if (!known.has(key)) check.add(pointerOf(where, key), `is not a field of a ${field} (type, ${field})`)
+    check.keys(where, item, known, `a ${field} (type, ${field})`)
     if (item.type === undefined) check.add(pointerOf(where, 'type'), 'is required (owning_party, possessing_party, location or a URI)')
     else check.vocabulary('sourceDestType', pointerOf(where, 'type'), item.type)
     if (item[field] === undefined) check.add(pointerOf(where, field), 'is required')

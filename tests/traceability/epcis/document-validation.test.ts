@@ -76,6 +76,7 @@ const INVALID: Array<[string, string, Mutation, string, number | undefined, stri
   ['object-events.jsonld', 'quantity as text', event(1, (e) => { e.quantityList[0].quantity = '12' }), '/epcisBody/eventList/1/quantityList/0/quantity', 1, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000002', /must be a number/],
   ['object-events.jsonld', 'unknown field in a quantity element', event(1, (e) => { e.quantityList[0].weight = 5 }), '/epcisBody/eventList/1/quantityList/0/weight', 1, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000002', /not a field of a quantity element/],
   ['object-events.jsonld', 'source type not in CBV', event(1, (e) => { e.sourceList[0].type = 'place' }), '/epcisBody/eventList/1/sourceList/0/type', 1, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000002', /not a CBV 2.0 sourceDestType/],
+  ['object-events.jsonld', 'source entry field without namespace', event(1, (e) => { e.sourceList[0].place = 'dock 4' }), '/epcisBody/eventList/1/sourceList/0/place', 1, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000002', /is not a field of a source \(type, source\); extension fields need a namespace prefix/],
   ['object-events.jsonld', 'bizTransaction missing', event(1, (e) => { delete e.bizTransactionList[1].bizTransaction }), '/epcisBody/eventList/1/bizTransactionList/1/bizTransaction', 1, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000002', /is required/],
   ['object-events.jsonld', 'malformed SGTIN', event(0, (e) => { e.epcList[1] = 'urn:epc:id:sgtin:6901234.01234.A1002' }), '/epcisBody/eventList/0/epcList/1', 0, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000001', /not a valid urn:epc:id:sgtin URI/],
   ['object-events.jsonld', 'unknown field without namespace', event(2, (e) => { e.bizstep = 'receiving' }), '/epcisBody/eventList/2/bizstep', 2, 'urn:uuid:6f1c2a4e-1b7d-4c3a-9f10-000000000003', /not a field of ObjectEvent/],
@@ -131,6 +132,36 @@ t.test('all problems of a document are reported together', async (t) => {
     '/epcisBody/eventList/2/eventTime',
     '/epcisBody/eventList/2/action'
   ])
+})
+
+t.test('locations, parties and EPCs that are web URIs but not Digital Links are accepted as they are (EPCIS 2.0 allows any URI)', async (t) => {
+  const document = loadFixture('object-events.jsonld')
+  const receiving = document.epcisBody.eventList[2]
+  receiving.epcList.push('https://assets.partner.example/00/42')
+  receiving.readPoint = { id: 'https://partner.example/loc/123' }
+  receiving.bizLocation = { id: 'https://partner.example/loc/6954321000025' }
+  receiving.sourceList = [{ type: 'possessing_party', source: 'https://partner.example/party/acme-logistics' }]
+  const result = validateDocument(document)
+  if (!result.ok) throw new Error(JSON.stringify(result.problems))
+  const event = result.events[2]
+  t.same({ readPoint: event?.readPoint, bizLocation: event?.bizLocation, epcs: event?.epcs }, {
+    readPoint: 'https://partner.example/loc/123',
+    bizLocation: 'https://partner.example/loc/6954321000025',
+    epcs: [
+      { epc: 'https://id.gs1.org/01/06901234123456/21/A1001', role: 'epc' },
+      { epc: 'https://assets.partner.example/00/42', role: 'epc' }
+    ]
+  })
+})
+
+t.test('extension fields in source and destination entries are accepted, as everywhere else in an event', async (t) => {
+  const document = loadFixture('object-events.jsonld')
+  const shipping = document.epcisBody.eventList[1]
+  shipping.sourceList[0]['afl:dock'] = 'D4'
+  shipping.sourceList[1]['https://ns.carrier.example/epcis/gate'] = { 'afl:lane': 2 }
+  shipping.destinationList[0]['afl:contact'] = 'receiving office'
+  const result = validateDocument(document)
+  t.same(result.ok ? result.events.length : result.problems, 3)
 })
 
 t.test('locations, parties and EPCs that are web URIs but not Digital Links are accepted as they are (EPCIS 2.0 allows any URI)', async (t) => {

@@ -111,3 +111,15 @@ t.test('any change of a value, or a field added, changes the hash', async (t) =>
   t.equal(hashes.size, variants.length, 'all different from each other')
   t.notOk(hashes.has(hash), 'and from the original')
 })
+
+t.test('extension fields of a source or destination entry are part of the hash, so events differing there are not duplicates', async (t) => {
+  const shipped = {
+    ...transporting,
+    sourceList: [{ type: 'owning_party', source: 'urn:epc:id:pgln:4012345.00000' }],
+    destinationList: [{ type: 'location', destination: 'https://partner.example/loc/123' }]
+  }
+  const withDock = { ...shipped, sourceList: [{ ...shipped.sourceList[0], 'ex:dock': 'D4' }] }
+  const prefixes = { ex: 'https://ns.example.com/epcis/' }
+  t.match(buildPreHashString(withDock, prefixes), /sourceListsource=https:\/\/id\.gs1\.org\/417\/4012345000009type=https:\/\/ref\.gs1\.org\/cbv\/SDT-owning_party\{https:\/\/ns\.example\.com\/epcis\/\}dock=D4destinationListdestination=https:\/\/partner\.example\/loc\/123type=/)
+  t.not(computeEventHash(withDock, prefixes), computeEventHash(shipped, prefixes))
+})
