@@ -123,8 +123,14 @@ export function validateEvent (raw: unknown, index: number, pointer: string, che
     case 'ObjectEvent':
       collect('epcList', 'epc')
       collectQuantities('quantityList', 'quantity')
-      if (!nonEmpty('epcList') && !nonEmpty('quantityList') && !(nonEmpty('sensorElementList') && raw.readPoint !== undefined)) {
-        check.add(at('epcList'), 'an ObjectEvent needs a non-empty epcList or quantityList (or sensor data with a readPoint)')
+      // EPCIS 2.0 JSON schema, ObjectEvent: objects (epcList, or a non-empty quantityList), or sensor data
+      // together with the readPoint it was measured at. bizLocation is where objects are expected to be
+      // after the event, not where it happened, so it does not stand in for the readPoint.
+      if (!nonEmpty('epcList') && !nonEmpty('quantityList')) {
+        if (!nonEmpty('sensorElementList')) check.add(at('epcList'), 'an ObjectEvent needs a non-empty epcList or quantityList (or sensor data with a readPoint)')
+        else if (raw.readPoint === undefined) {
+          check.add(at('readPoint'), 'is required of an ObjectEvent that reports sensor data without epcList or quantityList: the data is about the place it was read at (EPCIS 2.0 JSON schema); bizLocation does not name that place')
+        }
       }
       if (raw.ilmd !== undefined && action !== null && action !== 'ADD') check.add(at('ilmd'), `ILMD is only allowed when action is ADD, not ${action} (EPCIS 2.0 §7.4.2)`)
       break

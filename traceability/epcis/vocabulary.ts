@@ -56,18 +56,26 @@ interface Vocabulary {
   base: string
   /** CBV 1.x URN prefix, where one exists. */
   urn?: string
+  /** How messages name the vocabulary. */
+  name: string
 }
 
 const vocabularies: Record<VocabularyKind, Vocabulary> = {
-  bizStep: { words: new Set(BIZ_STEPS), base: `${CBV_BASE}BizStep-`, urn: 'urn:epcglobal:cbv:bizstep:' },
-  disposition: { words: new Set(DISPOSITIONS), base: `${CBV_BASE}Disp-`, urn: 'urn:epcglobal:cbv:disp:' },
-  bizTransactionType: { words: new Set(BIZ_TRANSACTION_TYPES), base: `${CBV_BASE}BTT-`, urn: 'urn:epcglobal:cbv:btt:' },
-  sourceDestType: { words: new Set(SOURCE_DESTINATION_TYPES), base: `${CBV_BASE}SDT-`, urn: 'urn:epcglobal:cbv:sdt:' },
-  errorReason: { words: new Set(ERROR_REASONS), base: `${CBV_BASE}ER-`, urn: 'urn:epcglobal:cbv:er:' },
-  component: { words: new Set(COMPONENTS), base: `${CBV_BASE}Comp-` },
-  measurementType: { words: new Set(MEASUREMENT_TYPES), base: GS1_VOC_BASE },
-  sensorAlertType: { words: new Set(SENSOR_ALERT_TYPES), base: GS1_VOC_BASE }
+  bizStep: { words: new Set(BIZ_STEPS), base: `${CBV_BASE}BizStep-`, urn: 'urn:epcglobal:cbv:bizstep:', name: 'CBV 2.0 bizStep value' },
+  disposition: { words: new Set(DISPOSITIONS), base: `${CBV_BASE}Disp-`, urn: 'urn:epcglobal:cbv:disp:', name: 'CBV 2.0 disposition value' },
+  bizTransactionType: { words: new Set(BIZ_TRANSACTION_TYPES), base: `${CBV_BASE}BTT-`, urn: 'urn:epcglobal:cbv:btt:', name: 'CBV 2.0 bizTransactionType value' },
+  sourceDestType: { words: new Set(SOURCE_DESTINATION_TYPES), base: `${CBV_BASE}SDT-`, urn: 'urn:epcglobal:cbv:sdt:', name: 'CBV 2.0 sourceDestType value' },
+  errorReason: { words: new Set(ERROR_REASONS), base: `${CBV_BASE}ER-`, urn: 'urn:epcglobal:cbv:er:', name: 'CBV 2.0 errorReason value' },
+  component: { words: new Set(COMPONENTS), base: `${CBV_BASE}Comp-`, name: 'CBV 2.0 component value' },
+  measurementType: { words: new Set(MEASUREMENT_TYPES), base: GS1_VOC_BASE, name: 'measurementType of the EPCIS 2.0 context (GS1 Web Vocabulary gs1:MeasurementType)' },
+  sensorAlertType: { words: new Set(SENSOR_ALERT_TYPES), base: GS1_VOC_BASE, name: 'sensorAlertType of the EPCIS 2.0 context (GS1 Web Vocabulary gs1:SensorAlertType)' }
 }
+
+/**
+ * The GS1 Web Vocabulary is published at https://ref.gs1.org/voc/ and declares https://gs1.org/voc/ and
+ * https://www.gs1.org/voc/ equivalent; EPCIS 2.0's context and CBV 2.0's event hash use https://gs1.org/voc/.
+ */
+const GS1_VOC_EQUIVALENTS = ['https://ref.gs1.org/voc/', 'https://www.gs1.org/voc/', 'http://gs1.org/voc/', 'http://www.gs1.org/voc/']
 
 /** Prefixes every EPCIS 2.0 document may use without declaring them (the standard context declares them). */
 export const STANDARD_PREFIXES: Readonly<Record<string, string>> = {
@@ -93,9 +101,13 @@ export function resolveVocabulary (kind: VocabularyKind, value: unknown, prefixe
   if (typeof value !== 'string' || value === '') return { ok: false, problem: 'must be a non-empty string' }
   if (!value.includes(':')) {
     if (vocabulary.words.has(value)) return { ok: true, uri: vocabulary.base + value, standard: true }
-    return { ok: false, problem: `"${value}" is not a CBV 2.0 ${kind} value; use a standard term (${sample(vocabulary)}) or a URI of your own vocabulary` }
+    // A bare word is a term of the EPCIS 2.0 JSON-LD context or nothing: JSON-LD cannot expand any
+    // other word to an IRI, and the EPCIS 2.0 JSON schema allows the context's terms or a URI only.
+    return { ok: false, problem: `"${value}" is not a ${vocabulary.name}; ${suggestion(vocabulary, value)}` }
   }
   let uri = expandCurie(value, prefixes)
+  const equivalent = GS1_VOC_EQUIVALENTS.find((base) => uri.startsWith(base))
+  if (equivalent !== undefined) uri = GS1_VOC_BASE + uri.slice(equivalent.length)
   if (vocabulary.urn !== undefined && uri.startsWith(vocabulary.urn)) uri = vocabulary.base + uri.slice(vocabulary.urn.length)
   if (uri.startsWith(vocabulary.base)) {
     const word = uri.slice(vocabulary.base.length)
@@ -116,6 +128,14 @@ export function expandCurie (value: string, prefixes: Readonly<Record<string, st
   const prefix = value.slice(0, colon)
   const base = prefixes[prefix] ?? STANDARD_PREFIXES[prefix]
   return base === undefined ? value : base + value.slice(colon + 1)
+}
+
+/** "did you mean" for a term in the wrong case, else the standard terms and the way out. */
+function suggestion (vocabulary: Vocabulary, value: string): string {
+  const lower = value.toLowerCase()
+  const near = [...vocabulary.words].find((word) => word.toLowerCase() === lower)
+  if (near !== undefined) return `did you mean "${near}"? (terms are case-sensitive)`
+  return `use a standard term (${sample(vocabulary)}) or a URI of your own vocabulary`
 }
 
 function sample (vocabulary: Vocabulary): string {
