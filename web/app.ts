@@ -8,6 +8,8 @@ import type { Logger } from '../core/logger.js'
 import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND } from './errors.js'
 import { toErrorBody } from './http-errors.js'
 
+const BODY_REFUSALS: ReadonlySet<string> = new Set(['WEB_BODY_INVALID', 'WEB_BODY_TOO_LARGE', 'WEB_MEDIA_TYPE'])
+
 export interface HttpAppDeps {
   logger: Logger
   routes: readonly RouteDefinition[]
@@ -52,11 +54,22 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
   // (`application/ld+json; charset=utf-8`, `…; profile="https://ref.gs1.org/epcis"`).
   app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json\s*(;.*)?$/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
 
-  app.setErrorHandler((error, request, reply) => {
+  const answerError = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
     const { body, internal } = toErrorBody(error)
     if (internal) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed')
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body)
-  })
+  }
+  app.setErrorHandler(answerError)
+  // A route that takes a standard's document type (it lists `bodyTypes`, e.g. EPCIS 2.0's JSON-LD) is
+  // refused a body that cannot be read (not JSON, empty, too large, another media type) before its
+  // handler runs, so it cannot answer in its own format: it gets RFC 7807 problem details, as such
+  // REST bindings answer errors, with the platform's members kept as extension members.
+  const answerBodyProblem = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const { body } = toErrorBody(error)
+    if (!BODY_REFUSALS.has(body.code)) return answerError(error, request, reply)
+    const problem = { type: 'about:blank', title: body.error, status: body.statusCode, detail: body.message, instance: request.url.split('?')[0] ?? request.url, ...body }
+    void reply.code(body.statusCode).type('application/problem+json').send(problem)
+  }
   app.setNotFoundHandler((request, reply) => {
     const { body } = toErrorBody(new WEB_NOT_FOUND(request.method, request.url.split('?')[0] ?? request.url))
     void reply.code(404).send(body)
@@ -68,6 +81,7 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
       method: route.method,
       url: route.url,
       schema: route.schema,
+      ...(route.bodyTypes === undefined ? {} : { errorHandler: answerBodyProblem }),
       async onRequest (request: FastifyRequest) {
         const token = bearerToken(request)
         if (access === 'public') {

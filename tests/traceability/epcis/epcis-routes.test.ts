@@ -220,3 +220,21 @@ forEachDriver(t, 'capture is for org_staff, brand and admin; queries for brand, 
     anonymous: [401, 401]
   })
 })
+
+forEachDriver(t, 'a capture body that is not JSON is answered 400 with RFC 7807 problem details, like other EPCIS refusals', async (t, driver) => {
+  const http = await startEpcisHttp(driver)
+  t.teardown(() => http.close())
+  const brand = await http.tokenFor('brand')
+  for (const contentType of ['application/ld+json', 'application/json']) {
+    const malformed = await http.call('POST', '/epcis/capture', { token: brand, body: '{"type": "EPCISDocument", "epcisBody": ', contentType })
+    t.equal(malformed.status, 400)
+    t.match(malformed.headers['content-type'], /^application\/problem\+json/, contentType)
+    t.match(malformed.body, {
+      type: 'about:blank', title: 'Bad Request', status: 400, detail: /^request body is not valid JSON: /, instance: '/epcis/capture',
+      statusCode: 400, code: 'WEB_BODY_INVALID', error: 'Bad Request', message: /^request body is not valid JSON: /, field: 'body'
+    })
+  }
+  const empty = await http.call('POST', '/epcis/capture', { token: brand, body: '' })
+  t.same([empty.status, empty.headers['content-type'], empty.body.code, empty.body.detail], [400, 'application/problem+json; charset=utf-8', 'WEB_BODY_INVALID', 'request body is not valid JSON: body is empty'])
+  t.same((await http.epcis.service.query({})).events, [], 'nothing was stored')
+})
