@@ -1,39 +1,9 @@
 import t from 'tap'
 import { workOrderCompleted } from '../helpers/events.js'
-import type { Test } from 'tap'
 import type { DomainEventEnvelope } from '../../core/events.js'
 import { forEachDriver } from '../helpers/database.js'
-import { startTestPlatform } from '../helpers/platform.js'
-import type { TestPlatform } from '../helpers/platform.js'
-import { BEIJING, GTIN, HANGZHOU, issueCodes, seedChannel, WENZHOU } from './fixtures.js'
-
-const NOW = Date.parse('2026-11-20T12:00:00Z')
-const iso = (hoursBefore: number) => new Date(NOW - hoursBefore * 3_600_000).toISOString()
-
-async function setup (t: Test, driver: 'embedded' | 'server') {
-  const test = await startTestPlatform(driver, { now: () => NOW })
-  t.teardown(() => test.close())
-  const brand = await seedChannel(test)
-  const admin = await test.tokenFor('admin')
-  const scan = async (body: Record<string, unknown>, token = admin) => await test.request('POST', '/api/scans', { token, body })
-  return { test, brand, admin, scan }
-}
-
-/** Factory → distributor → dealer → Wenzhou store, every hand-over scanned, `hours` before now. */
-async function moveToStore (scan: (body: Record<string, unknown>) => Promise<{ status: number, body: any }>, code: string): Promise<void> {
-  const steps: Array<Record<string, unknown>> = [
-    { action: 'ship', orgId: 'factory-ningbo', toOrgId: 'dist-east', at: iso(200) },
-    { action: 'receive', orgId: 'dist-east', at: iso(180) },
-    { action: 'ship', orgId: 'dist-east', toOrgId: 'dealer-zj', at: iso(150) },
-    { action: 'receive', orgId: 'dealer-zj', at: iso(130) },
-    { action: 'ship', orgId: 'dealer-zj', toOrgId: 'store-wenzhou', at: iso(100) },
-    { action: 'receive', orgId: 'store-wenzhou', at: iso(90) }
-  ]
-  for (const step of steps) {
-    const answer = await scan({ code, ...step })
-    if (answer.status !== 200 || answer.body.result !== 'ok') throw new Error(`${String(step.action)}: ${JSON.stringify(answer.body)}`)
-  }
-}
+import { BEIJING, GTIN, HANGZHOU, issueCodes, WENZHOU } from './fixtures.js'
+import { iso, moveToStore, NOW, setup } from './scan-helpers.js'
 
 forEachDriver(t, 'a scan answers its ordered checks, is recorded as an EPCIS event with its CBV step, and a replayed scanId changes nothing', async (t, driver) => {
   const { test, brand, scan } = await setup(t, driver)

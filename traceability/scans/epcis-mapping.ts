@@ -1,6 +1,7 @@
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import type { LatLng } from '../catalog/territory.js'
-import { computeCheckDigit } from '../gs1/check-digit.js'
+import { canonicalIdentifier } from '../epcis/index.js'
+import { parseCode } from '../gs1/digital-link.js'
 import type { EpcisEvent } from './event-sink.js'
 import type { ScanAction, ScanRequest, ScanResult } from './scan-types.js'
 import { stableUuid } from './stable-id.js'
@@ -104,15 +105,32 @@ export function orgOfIdentifier (catalog: CatalogSnapshot, id: unknown): string 
     const orgId = decodeURIComponent(id.slice(ORG_URN.length))
     return catalog.org(orgId) === undefined ? null : orgId
   }
-  let gln: string | null = null
-  const link = /\/(?:414|417)\/(\d{13})(?:[/?#]|$)/.exec(id)
-  if (link !== null) gln = link[1] as string
-  const urn = /^urn:epc:id:(?:sgln|pgln):(\d{6,12})\.(\d{0,6})(?:\.[^.]*)?$/.exec(id)
-  if (urn !== null) {
-    const data = `${urn[1] as string}${urn[2] as string}`
-    if (data.length === 12) gln = `${data}${computeCheckDigit(data)}`
+  // EPC URNs, Digital Links on any domain and short names all become https://id.gs1.org/414|417/{gln};
+  // any other URI (a partner's own location URL) names no organisation of ours.
+  const link = /^https:\/\/id\.gs1\.org\/(?:414|417)\/(\d{13})(?:\/|$)/.exec(canonicalIdentifier(id))
+  return link === null ? null : catalog.orgByGln(link[1] as string)?.id ?? null
+}
+
+/**
+ * Whether a code in a captured event names something of ours: an item of a product in our catalogue, or
+ * a case or pallet registered here (`containers`: the SSCCs among the codes that are). Partners' events
+ * also carry other brands' goods (the standard's example documents are full of them); those are stored
+ * and queryable as EPCIS events, but checking them as our scans would call every one a counterfeit.
+ */
+export function isOwnCode (code: string, catalog: CatalogSnapshot, containers: ReadonlySet<string>): boolean {
+  const parsed = parseCode(code)
+  if (!parsed.ok) return false
+  return parsed.code.kind === 'item' ? catalog.product(parsed.code.gtin) !== undefined : containers.has(parsed.code.sscc)
+}
+
+/** The SSCCs among these codes, to look up which are registered cases or pallets. */
+export function ssccsOf (codes: Iterable<string>): string[] {
+  const ssccs = new Set<string>()
+  for (const code of codes) {
+    const parsed = parseCode(code)
+    if (parsed.ok && parsed.code.kind === 'sscc') ssccs.add(parsed.code.sscc)
   }
-  return gln === null ? null : catalog.orgByGln(gln)?.id ?? null
+  return [...ssccs]
 }
 
 function geoOf (id: unknown): LatLng | null {

@@ -16,7 +16,7 @@ import { formatItemUri, parseCode } from '../gs1/digital-link.js'
 import type { RewardService } from '../rewards/reward.service.js'
 import type { WorkOrderCompletedEvent } from '../workorder-completed-event.js'
 import type { EpcisEvent, EpcisEventSink } from './event-sink.js'
-import { BIZ_STEP_OF, scansOfCapturedEvent } from './epcis-mapping.js'
+import { BIZ_STEP_OF, isOwnCode, scansOfCapturedEvent, ssccsOf } from './epcis-mapping.js'
 import { processScanBatch } from './scan-batch.js'
 import type { InstalledPart } from './scan-batch.js'
 import type { ScanOutcome } from './scan-outcome.js'
@@ -220,10 +220,15 @@ export function createScanService (deps: ScanServiceDeps) {
       }
     },
 
-    /** Events stored through POST /epcis/capture go through the same checks as POST /api/scans. */
+    /**
+     * Events stored through POST /epcis/capture go through the same checks as POST /api/scans, for the
+     * codes that are ours (see isOwnCode); other brands' goods stay plain EPCIS events.
+     */
     async handleCapturedEvents (events: readonly EpcisEvent[]): Promise<void> {
       const catalog = await deps.catalog.snapshot()
-      const requests = events.flatMap((event) => scansOfCapturedEvent(event, catalog))
+      const candidates = events.flatMap((event) => scansOfCapturedEvent(event, catalog))
+      const containers = await scans.existingContainers(deps.db, ssccsOf(candidates.map((r) => r.code)))
+      const requests = candidates.filter((r) => isOwnCode(r.code, catalog, containers))
       const settled = await Promise.allSettled(requests.map((request) => submit(request)))
       for (const [i, s] of settled.entries()) {
         if (s.status === 'rejected') deps.logger.error({ err: s.reason, eventId: requests[i]?.eventId }, 'captured EPCIS event could not be checked')

@@ -1,0 +1,31 @@
+import t from 'tap'
+import { forEachDriver } from '../helpers/database.js'
+import { issueCodes, WENZHOU } from './fixtures.js'
+import { iso, moveToStore, setup } from './scan-helpers.js'
+
+forEachDriver(t, 'partner events about other brands\' goods are stored and queryable but are not checked as our scans; ours still are', async (t, driver) => {
+  const { test, brand } = await setup(t, driver)
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  // Other companies' items, as the EPCIS standard's example documents carry them, and an SSCC under our
+  // company prefix that was never registered here.
+  const foreign = ['urn:epc:id:sgtin:0614141.107346.2017', 'https://id.gs1.org/01/04012345111118/21/9876', 'urn:epc:id:sscc:0614141.1234567890']
+  const document = {
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument', schemaVersion: '2.0', creationDate: iso(1),
+    epcisBody: {
+      eventList: [
+        { type: 'ObjectEvent', eventID: 'urn:uuid:21111111-2222-4333-8444-555555555555', eventTime: iso(30), eventTimeZoneOffset: '+08:00', action: 'OBSERVE', epcList: [code, ...foreign], bizStep: 'shipping', bizLocation: { id: 'urn:afterline:org:factory-ningbo' }, destinationList: [{ type: 'owning_party', destination: 'urn:afterline:org:dist-east' }] },
+        { type: 'ObjectEvent', eventID: 'urn:uuid:31111111-2222-4333-8444-555555555555', eventTime: iso(20), eventTimeZoneOffset: '+08:00', action: 'OBSERVE', epcList: foreign, bizStep: 'receiving', bizLocation: { id: 'urn:afterline:org:dealer-ah' } }
+      ]
+    }
+  }
+  const captured = await test.request('POST', '/epcis/capture', { token: brand, body: document })
+  t.equal(captured.status, 201, captured.text)
+  const scans = await test.platform.db.query<{ code: string, action: string, result: string }>('SELECT code, action, result FROM trace_scans ORDER BY at')
+  t.same(scans.rows, [{ code, action: 'ship', result: 'ok' }])
+  t.same((await test.request('GET', '/api/trace-alerts', { token: brand })).body.total, 0, 'no counterfeit, clone or diversion alert for goods that are not ours')
+  const found = await test.request('GET', `/epcis/events?MATCH_epc=${encodeURIComponent(foreign[0] as string)}`, { token: brand })
+  t.same(found.body.epcisBody.queryResults.resultsBody.eventList.map((e: any) => e.eventID), ['urn:uuid:21111111-2222-4333-8444-555555555555', 'urn:uuid:31111111-2222-4333-8444-555555555555'])
+  const verified = await test.request('GET', `/api/verify?code=${encodeURIComponent('https://id.gs1.org/01/04012345111118/21/9876')}`)
+  t.same([verified.body.genuine, verified.body.result], [false, 'rejected'], 'a consumer verifying a foreign code is still told it is not genuine')
+})
