@@ -29,3 +29,17 @@ forEachDriver(t, 'partner events about other brands\' goods are stored and query
   const verified = await test.request('GET', `/api/verify?code=${encodeURIComponent('https://id.gs1.org/01/04012345111118/21/9876')}`)
   t.same([verified.body.genuine, verified.body.result], [false, 'rejected'], 'a consumer verifying a foreign code is still told it is not genuine')
 })
+
+forEachDriver(t, 'rewards: a consumer\'s first verification without a consumer id pays the channel\'s shares, and no consumer share', async (t, driver) => {
+  const { test, brand, scan } = await setup(t, driver)
+  t.equal((await test.request('POST', '/api/reward-rules', { token: brand, body: { trigger: 'consumer_first_verify', amount: 2, shares: { consumer: 0.75, store: 0.25 } } })).status, 201)
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  await moveToStore(scan, code)
+  await scan({ code, action: 'sell', orgId: 'store-wenzhou', at: iso(5) })
+  const anonymous = await test.request('GET', `/api/verify?code=${encodeURIComponent(code)}&lat=${WENZHOU.lat}&lng=${WENZHOU.lng}`)
+  t.same([anonymous.body.genuine, anonymous.body.result], [true, 'ok'])
+  await test.request('GET', `/api/verify?code=${encodeURIComponent(code)}&lat=${WENZHOU.lat}&lng=${WENZHOU.lng}&consumerId=consumer-0001`)
+  const ledger = await test.request('GET', '/api/rewards/ledger', { token: brand })
+  t.same(ledger.body.lines.map((l: any) => [l.trigger, l.level, l.beneficiary, l.amount]), [['consumer_first_verify', 'store', 'store-wenzhou', 0.5]],
+    'the first verification was the anonymous one; a later one with an id is not a first verification')
+})

@@ -210,7 +210,8 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
           const kind = catalog.org(orgId)?.kind
           return kind === undefined ? [] : [{ orgId, kind: kind as OrgKind }]
         })
-        for (const entry of splitReward(rule, path, request.consumerId ?? 'anonymous')) {
+        // Without a consumer id there is nobody to credit: the consumer level's share is not paid.
+        for (const entry of splitReward(rule, path, request.consumerId)) {
           ledger.push({ id: randomUUID(), ruleId: entry.ruleId, serial: issued.serial, trigger, level: entry.level, beneficiary: entry.beneficiary, amount: entry.amount, scanId, createdAt: recordedAt })
         }
       }
