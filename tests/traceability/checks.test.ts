@@ -86,7 +86,8 @@ t.test('an honest journey passes every check, in order, and moves the item', asy
   const sale = it.scan({ action: 'sell', orgId: 'store-wenzhou', at: day(7) })
   t.same(names(sale), ['code_format:ok', 'gtin_check_digit:ok', 'serial_signature:ok', 'code_issued:ok', 'not_sold_or_installed:ok', 'travel_speed:ok', 'seller_in_channel:ok', 'custody_holder:ok', 'territory:ok'])
   const verified = it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'consumer-1', location: WENZHOU, at: day(8) })
-  t.same(names(verified), ['code_format:ok', 'gtin_check_digit:ok', 'serial_signature:ok', 'code_issued:ok', 'travel_speed:ok', 'consumer_verifications:ok', 'territory:ok'])
+  t.same(names(verified), ['code_format:ok', 'gtin_check_digit:ok', 'serial_signature:ok', 'code_issued:ok', 'travel_speed:ok', 'consumer_verifications:ok', 'custody_channel:ok', 'territory:ok'])
+  t.same(verified.checks.find((c) => c.name === 'custody_channel'), { name: 'custody_channel', passed: true, detail: 'released into the channel by factory-ningbo' })
   const state = it.state()
   t.same({ status: state.status, path: state.channelPath, soldBy: state.soldBy, first: state.firstVerifiedAt, count: state.consumerVerifications },
     { status: 'sold', path: ['factory-ningbo', 'dist-east', 'dealer-zj', 'store-wenzhou'], soldBy: 'store-wenzhou', first: day(8), count: 1 })
@@ -217,4 +218,25 @@ t.test('custody: receive without a matching ship, ship of something never receiv
   const unfitted = item()
   t.same(unfitted.scan({ action: 'install', deviceId: 'm1', actorRole: 'engineer', at: day(1) }).checks.at(-1),
     { name: 'custody_channel', passed: false, detail: 'fitted without any hand-over: the part never left the factory' })
+})
+
+t.test('a consumer verifying a genuine code that never left the factory is warned, and brand staff get a custody alert', async (t) => {
+  const it = item()
+  const verified = it.scan({ action: 'verify', actorRole: 'consumer', consumerId: 'c1', location: WENZHOU, at: day(2) })
+  t.same(verified, {
+    result: 'warning',
+    moves: true,
+    checks: [
+      { name: 'code_format', passed: true, detail: 'a GS1 Digital Link URI with GTIN and serial' },
+      { name: 'gtin_check_digit', passed: true, detail: `GTIN ${GTIN} has a valid check digit` },
+      { name: 'serial_signature', passed: true, detail: 'the serial carries a valid key tag' },
+      { name: 'code_issued', passed: true, detail: 'issued in batch 1, lot L1 for Oil filter' },
+      { name: 'consumer_verifications', passed: true, detail: 'consumer verification 1, by 1 consumer(s)' },
+      { name: 'custody_channel', passed: false, detail: 'not yet released into the channel: the item never left the factory' }
+    ],
+    alerts: [{ type: 'custody', reason: 'not yet released into the channel: the item never left the factory', orgId: null }]
+  })
+  const inFactory = item()
+  const staff = inFactory.scan({ action: 'verify', actorRole: 'brand', orgId: 'factory-ningbo', at: day(2) })
+  t.same([staff.result, staff.checks.some((c) => c.name === 'custody_channel')], ['ok', false], 'staff checking a label in the factory are not judged on custody')
 })

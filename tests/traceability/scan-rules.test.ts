@@ -43,3 +43,12 @@ forEachDriver(t, 'rewards: a consumer\'s first verification without a consumer i
   t.same(ledger.body.lines.map((l: any) => [l.trigger, l.level, l.beneficiary, l.amount]), [['consumer_first_verify', 'store', 'store-wenzhou', 0.5]],
     'the first verification was the anonymous one; a later one with an id is not a first verification')
 })
+
+forEachDriver(t, 'a consumer verifying a genuine code that never left the factory is told so as a warning', async (t, driver) => {
+  const { test, brand } = await setup(t, driver)
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  const verified = await test.request('GET', `/api/verify?code=${encodeURIComponent(code)}&lat=${WENZHOU.lat}&lng=${WENZHOU.lng}&consumerId=consumer-0001`)
+  t.same([verified.body.genuine, verified.body.result, verified.body.warnings], [true, 'warning', ['not yet released into the channel: the item never left the factory']])
+  const alerts = await test.request('GET', '/api/trace-alerts?type=custody', { token: brand })
+  t.match(alerts.body.alerts, [{ type: 'custody', orgId: null, serial: code.split('/21/')[1], reason: 'not yet released into the channel: the item never left the factory' }])
+})

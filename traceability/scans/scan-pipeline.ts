@@ -3,7 +3,7 @@ import type { LatLng } from '../catalog/territory.js'
 import { checkShipmentAuthorised, checkReceivedByConsignee, checkReceiverInChannel, checkSellerInChannel, checkTerritory } from './checks/channel-checks.js'
 import { checkConsumerVerifications, checkNotFinished, checkTravelSpeed } from './checks/clone-checks.js'
 import { checkCodeFormat, checkCodeIssued, checkGtinCheckDigit, checkSerialSignature } from './checks/code-checks.js'
-import { checkLeftFactory, checkReceiveMatchesShip, checkSellerHolds, checkShipperHolds } from './checks/custody-checks.js'
+import { checkLeftFactory, checkReceiveMatchesShip, checkReleased, checkSellerHolds, checkShipperHolds } from './checks/custody-checks.js'
 import type { AlertType, CheckInput, CheckOutcome, CheckResult, CheckStep, ItemState, ScanAction, ScanRequest, ScanResult } from './scan-types.js'
 
 const GENUINE: readonly CheckStep[] = [checkCodeFormat, checkGtinCheckDigit, checkSerialSignature, checkCodeIssued]
@@ -17,7 +17,7 @@ export const SCAN_PIPELINES: Readonly<Record<ScanAction, readonly CheckStep[]>> 
   receive: [...GENUINE, checkNotFinished, checkTravelSpeed, checkReceiveMatchesShip, checkReceivedByConsignee, checkReceiverInChannel],
   sell: [...GENUINE, checkNotFinished, checkTravelSpeed, checkSellerInChannel, checkSellerHolds, checkTerritory],
   install: [...GENUINE, checkNotFinished, checkTravelSpeed, checkLeftFactory],
-  verify: [...GENUINE, checkTravelSpeed, checkConsumerVerifications, checkTerritory]
+  verify: [...GENUINE, checkTravelSpeed, checkConsumerVerifications, checkReleased, checkTerritory]
 }
 
 export interface RaisedAlert {

@@ -3,7 +3,7 @@ import type { CheckStep } from '../scan-types.js'
 /**
  * Custody checks: every hand-over has two ends. A receive needs a ship before it; a ship needs the
  * shipper to hold the item (or to be the factory that made it); a sale needs the seller to hold it;
- * a fitted part must have left the factory through the channel.
+ * a fitted part, and one a consumer holds, must have left the factory through the channel.
  */
 export const checkShipperHolds: CheckStep = ({ scan, state, catalog }) => {
   if (scan.action !== 'ship') return null
@@ -49,4 +49,18 @@ export const checkLeftFactory: CheckStep = ({ scan, state }) => {
     name: 'custody_channel', passed: false, alert: 'custody', orgId: scan.orgId,
     detail: state.status === 'issued' ? 'fitted without any hand-over: the part never left the factory' : `fitted while in transit to ${state.shipTo ?? '?'}, never received`
   }
+}
+
+/**
+ * A consumer holds an item that was never shipped: the code is genuine, but the part did not reach the
+ * buyer through the channel (taken out of the factory unscanned, or a copy of a label not yet used).
+ * The buyer is warned; brand staff get a custody alert. Staff verifying in the factory are not judged.
+ */
+export const checkReleased: CheckStep = ({ scan, state }) => {
+  if (scan.action !== 'verify' || scan.actorRole !== 'consumer') return null
+  if (state.status === 'issued') {
+    return { name: 'custody_channel', passed: false, alert: 'custody', orgId: null, detail: 'not yet released into the channel: the item never left the factory' }
+  }
+  const factory = state.channelPath[0]
+  return { name: 'custody_channel', passed: true, detail: factory === undefined ? 'released into the channel' : `released into the channel by ${factory}` }
 }
