@@ -2,7 +2,7 @@ import t from 'tap'
 import { createCatalogSnapshot } from '../../traceability/catalog/catalog-snapshot.js'
 import type { Organisation, Territory } from '../../traceability/index.js'
 import { createSerialGenerator, DEFAULT_CHECK_RULES, parseCode } from '../../traceability/index.js'
-import { applyScan, runChecks } from '../../traceability/scans/scan-pipeline.js'
+import { applyScan, movedTheItem, runChecks } from '../../traceability/scans/scan-pipeline.js'
 import type { PipelineOutcome } from '../../traceability/scans/scan-pipeline.js'
 import { createInitialState } from '../../traceability/scans/scan-types.js'
 import type { IssuedItem, ItemState, ScanRequest } from '../../traceability/scans/scan-types.js'
@@ -239,4 +239,15 @@ t.test('a consumer verifying a genuine code that never left the factory is warne
   const inFactory = item()
   const staff = inFactory.scan({ action: 'verify', actorRole: 'brand', orgId: 'factory-ningbo', at: day(2) })
   t.same([staff.result, staff.checks.some((c) => c.name === 'custody_channel')], ['ok', false], 'staff checking a label in the factory are not judged on custody')
+})
+
+t.test('a scan moved its item unless it was rejected or a clone finding; other warnings were real hand-overs', async (t) => {
+  const it = stocked()
+  it.scan({ action: 'sell', orgId: 'store-wenzhou', at: day(7) })
+  const copy = it.scan({ action: 'receive', orgId: 'store-suzhou', at: day(9) })
+  const diverted = stocked().scan({ action: 'sell', orgId: 'store-wuhu', at: day(7) })
+  const forged = it.scan({ action: 'verify', actorRole: 'consumer', at: day(9) }, it.code.replace(it.serial, 'FORGED'))
+  t.same([copy.result, diverted.result, forged.result], ['warning', 'warning', 'rejected'])
+  t.same([movedTheItem(copy), movedTheItem(diverted), movedTheItem(forged)], [copy.moves, diverted.moves, forged.moves])
+  t.same([copy.moves, diverted.moves, forged.moves], [false, true, false])
 })

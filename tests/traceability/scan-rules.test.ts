@@ -30,6 +30,27 @@ forEachDriver(t, 'partner events about other brands\' goods are stored and query
   t.same([verified.body.genuine, verified.body.result], [false, 'rejected'], 'a consumer verifying a foreign code is still told it is not genuine')
 })
 
+forEachDriver(t, 'provenance lists the hand-overs that moved the part, not the scans of a copy of its code', async (t, driver) => {
+  const { test, brand, scan } = await setup(t, driver)
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  const engineer = await test.tokenFor('engineer')
+  await scan({ code, action: 'ship', orgId: 'factory-ningbo', toOrgId: 'dist-east', at: iso(100) })
+  await scan({ code, action: 'receive', orgId: 'dist-east', at: iso(90) })
+  await scan({ code, action: 'ship', orgId: 'dist-east', toOrgId: 'dealer-zj', at: iso(60) })
+  const diverted = await scan({ code, action: 'receive', orgId: 'dealer-ah', at: iso(50) })
+  await scan({ code, action: 'install', deviceId: 'machine-7', at: iso(20) }, engineer)
+  const copyReceived = await scan({ code, action: 'receive', orgId: 'store-suzhou', at: iso(10) })
+  const copyFitted = await scan({ code, action: 'install', deviceId: 'machine-8', at: iso(5) }, engineer)
+  t.same([diverted.body.result, copyReceived.body.result, copyFitted.body.result], ['warning', 'warning', 'warning'])
+  t.same([copyReceived.body.checks.at(-1).name, copyFitted.body.checks.at(-1).name], ['not_sold_or_installed', 'not_installed'], 'the last two are clone findings')
+  const provenance = await test.request('GET', `/api/parts/${encodeURIComponent(code)}/provenance`, { token: engineer })
+  t.same({ status: provenance.body.status, deviceId: provenance.body.deviceId, steps: provenance.body.provenance.map((p: any) => [p.bizStep, p.orgId]) }, {
+    status: 'installed',
+    deviceId: 'machine-7',
+    steps: [['commissioning', 'factory-ningbo'], ['shipping', 'factory-ningbo'], ['receiving', 'dist-east'], ['shipping', 'dist-east'], ['receiving', 'dealer-ah'], ['installing', null]]
+  }, 'the diverted receive was a real hand-over and stays; the copy\'s receive and second fitting are not')
+})
+
 forEachDriver(t, 'rewards: a consumer\'s first verification without a consumer id pays the channel\'s shares, and no consumer share', async (t, driver) => {
   const { test, brand, scan } = await setup(t, driver)
   t.equal((await test.request('POST', '/api/reward-rules', { token: brand, body: { trigger: 'consumer_first_verify', amount: 2, shares: { consumer: 0.75, store: 0.25 } } })).status, 201)

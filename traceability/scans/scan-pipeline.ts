@@ -1,7 +1,7 @@
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import type { LatLng } from '../catalog/territory.js'
 import { checkShipmentAuthorised, checkReceivedByConsignee, checkReceiverInChannel, checkSellerInChannel, checkTerritory } from './checks/channel-checks.js'
-import { checkConsumerVerifications, checkNotFinished, checkTravelSpeed } from './checks/clone-checks.js'
+import { checkConsumerVerifications, checkNotFinished, checkTravelSpeed, CLONE_CHECK_NAMES } from './checks/clone-checks.js'
 import { checkCodeFormat, checkCodeIssued, checkGtinCheckDigit, checkSerialSignature } from './checks/code-checks.js'
 import { checkLeftFactory, checkReceiveMatchesShip, checkReleased, checkSellerHolds, checkShipperHolds } from './checks/custody-checks.js'
 import type { AlertType, CheckInput, CheckOutcome, CheckResult, CheckStep, ItemState, ScanAction, ScanRequest, ScanResult } from './scan-types.js'
@@ -62,6 +62,15 @@ export function runChecks (input: CheckInput): PipelineOutcome {
     alerts: [...byType.values()],
     moves: !rejected && !clone
   }
+}
+
+/**
+ * Whether a recorded scan moved its item, as applyScan did when it was made: it was not rejected, and
+ * no clone check failed (a clone finding means the scan was probably of a copy). A warning of another
+ * kind (a diverted receive, a sale outside the territory) was a real hand-over of the item and counts.
+ */
+export function movedTheItem (record: { result: ScanResult, checks: readonly CheckResult[] }): boolean {
+  return record.result !== 'rejected' && !record.checks.some((check) => !check.passed && CLONE_CHECK_NAMES.has(check.name))
 }
 
 const MAX_CONSUMER_IDS = 16

@@ -18,6 +18,7 @@ import type { WorkOrderCompletedEvent } from '../workorder-completed-event.js'
 import type { EpcisEvent, EpcisEventSink } from './event-sink.js'
 import { BIZ_STEP_OF, isOwnCode, scansOfCapturedEvent, ssccsOf } from './epcis-mapping.js'
 import { processScanBatch } from './scan-batch.js'
+import { movedTheItem } from './scan-pipeline.js'
 import type { InstalledPart } from './scan-batch.js'
 import type { ScanOutcome } from './scan-outcome.js'
 import { createScanHistoryRepository, createScanRepository } from './scan.repository.js'
@@ -115,7 +116,8 @@ export function createScanService (deps: ScanServiceDeps) {
   async function provenanceOf (serial: string): Promise<ProvenanceStep[]> {
     const issued = await history.issuedItem(serial)
     const steps: ProvenanceStep[] = []
-    const records = await history.itemHistory(serial)
+    // Only the scans that moved the item: a copy's scans (clone findings) are not hand-overs of the part.
+    const records = (await history.itemHistory(serial)).filter(movedTheItem)
     const catalog = await deps.catalog.snapshot()
     const firstShip = records.find((r) => r.action === 'ship')
     const factory = firstShip?.orgId !== null && firstShip?.orgId !== undefined && catalog.org(firstShip.orgId)?.kind === 'factory' ? firstShip.orgId : null

@@ -7,6 +7,9 @@ import type { CheckStep } from '../scan-types.js'
  * probably of a copy, so the scan does not move the item's state and the later checks (which would
  * judge the copy's custody or territory) are not run.
  */
+/** The names these checks answer under; a recorded scan that failed one did not move its item. */
+export const CLONE_CHECK_NAMES: ReadonlySet<string> = new Set(['not_installed', 'not_sold_or_installed', 'travel_speed', 'consumer_verifications'])
+
 export const checkNotFinished: CheckStep = ({ scan, state }) => {
   if (scan.action === 'verify') return null
   if (scan.action === 'install') {
