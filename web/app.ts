@@ -81,6 +81,7 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
       method: route.method,
       url: route.url,
       schema: route.schema,
+      ...(route.bodyLimitBytes === undefined ? {} : { bodyLimit: route.bodyLimitBytes }),
       ...(route.bodyTypes === undefined ? {} : { errorHandler: answerBodyProblem }),
       async onRequest (request: FastifyRequest) {
         const token = bearerToken(request)

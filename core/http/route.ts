@@ -48,6 +48,8 @@ export interface RouteDefinition {
   schema: RouteSchema
   /** Content types accepted for the body besides application/json (e.g. application/ld+json). */
   bodyTypes?: readonly string[]
+  /** Largest body accepted, bytes (default: the app's limit); public routes keep theirs small. */
+  bodyLimitBytes?: number
   handler (request: RouteRequest<any, any, any>): Promise<unknown>
 }
 
@@ -61,6 +63,7 @@ export function defineRoute<P extends TSchema | undefined = undefined, Q extends
   summary: string
   schema?: { params?: P, querystring?: Q, body?: B }
   bodyTypes?: readonly string[]
+  bodyLimitBytes?: number
   handler: (request: RouteRequest<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>>) => Promise<unknown>
 }): RouteDefinition {
   return { ...route, schema: (route.schema ?? {}) as RouteSchema }

@@ -1,6 +1,6 @@
 import { defineRoute, respond } from '../../core/http/route.js'
 import type { RouteDefinition } from '../../core/http/route.js'
-import { ServiceRequestBody } from './service-request.schema.js'
+import { SERVICE_REQUEST_BODY_LIMIT_BYTES, ServiceRequestBody } from './service-request.schema.js'
 import type { ServiceRequestService } from './service-request.service.js'
 
 export function createServiceRequestRoutes (requests: ServiceRequestService): RouteDefinition[] {
@@ -11,6 +11,7 @@ export function createServiceRequestRoutes (requests: ServiceRequestService): Ro
       access: 'public',
       summary: 'a customer asks for service (no login): opens a work order and answers with its tracking link; limited per address',
       schema: { body: ServiceRequestBody },
+      bodyLimitBytes: SERVICE_REQUEST_BODY_LIMIT_BYTES,
       handler: async (request) => respond(201, await requests.submit(request.body, { ip: request.ip, userId: request.principal?.userId ?? null }))
     })
   ]

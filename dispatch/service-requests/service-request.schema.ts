@@ -23,3 +23,9 @@ export const ServiceRequestBody = Type.Object({
   problem: Type.String({ minLength: 3, maxLength: 2000 }),
   priority: Type.Optional(CustomerPriority)
 }, { additionalProperties: false })
+
+/**
+ * A request is a few hundred bytes, about 12 KiB with every field full of 4-byte characters; 32 KiB
+ * leaves room for escaped text. The platform-wide limit is meant for bulk uploads.
+ */
+export const SERVICE_REQUEST_BODY_LIMIT_BYTES = 32 * 1024

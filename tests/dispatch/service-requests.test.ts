@@ -66,8 +66,12 @@ forEachDriver(t, 'a service request is refused with a coded error naming the fie
   t.same(await refused({ ...base, assetCode: 'NO-SUCH-MACHINE' }), [400, 'DSP_ASSET_UNKNOWN', 'body.assetCode'])
   t.same(await refused({ customer: CUSTOMER, problem: 'fridge is warm' }), [400, 'DSP_LOCATION_REQUIRED', 'body.location'])
   t.same(await refused({ ...base, deviceId: '00000000-0000-4000-8000-000000000001' }, '198.51.100.9'), [400, 'DSP_DEVICE_UNKNOWN', 'body.deviceId'])
+  const huge = await submit(test, { ...base, customer: { ...CUSTOMER, address: 'x'.repeat(33 * 1024) } })
+  t.same([huge.status, huge.body.code], [413, 'WEB_BODY_TOO_LARGE'], 'a body over 32 KiB is not even read')
   const total = await test.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dispatch_work_orders')
   t.equal(total.rows[0]?.n, 0, 'nothing was opened')
+  const full = { ...base, problem: '🔧'.repeat(1000), customer: { ...CUSTOMER, name: '张'.repeat(200), address: '路'.repeat(500) } }
+  t.same((await submit(test, full, '198.51.100.10')).status, 201, 'every field full fits')
 })
 
 forEachDriver(t, 'one address may raise 5 requests at once, then one every 10 minutes; others are not held back', async (t, driver) => {
