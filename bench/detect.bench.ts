@@ -21,9 +21,9 @@ import { allMigrations } from '../web/platform.js'
  * `npm run bench:detect`: readings per second through the full detection pipeline on one core — every
  * rule of the simulated models (threshold, rate, missing data, EWMA anomaly), hourly RUL estimates and
  * the alert book — against a baseline listener that only walks the readings, in the same run.
- * Part 2 measures what detection adds to durable ingest: messages through `ingest.accept` (validate,
- * spool with fsync, acknowledge) until drained into the embedded database, with the pipeline attached as
- * a readings listener and without, alternating.
+ * Part 2 measures what detection adds to durable ingest: messages through the MQTT hook's path
+ * (spool with fsync, acknowledge) until parsed, drained into the embedded database and seen by the
+ * readings listeners, with the pipeline attached as a listener and without, alternating.
  * The last line is JSON.
  */
 const { values: args } = parseArgs({
@@ -99,7 +99,9 @@ async function measureIngestOverhead (plan: ReturnType<typeof planFleet>, messag
     const worker = async (): Promise<void> => {
       while (next < payloads.length) {
         const payload = payloads[next++] as (typeof payloads)[number]
-        await ingest.accept(payload.deviceId, `devices/${payload.deviceId}/telemetry`, 'telemetry', payload.body)
+        await new Promise<void>((resolve, reject) => {
+          ingest.acceptMessage(payload.deviceId, `devices/${payload.deviceId}/telemetry`, 'telemetry', payload.body, (error) => error === null ? resolve() : reject(error))
+        })
       }
     }
     await Promise.all(Array.from({ length: 256 }, worker))

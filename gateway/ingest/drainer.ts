@@ -4,7 +4,8 @@ import type { Logger } from '../../core/logger.js'
 import type { DeviceEvent, Reading } from '../events.js'
 import { createIngestRepository } from './ingest.repository.js'
 import type { DeadLetterColumns, EventColumns, ReadingColumns } from './ingest.repository.js'
-import type { Spool, SpoolPosition } from './spool.js'
+import { SPOOL_FRAME_HEADER_BYTES } from './spool.js'
+import type { Spool, SpooledRecord, SpoolPosition } from './spool.js'
 
 /** One spooled message, parsed, waiting to be written to the database. */
 export type DrainItem =
@@ -16,8 +17,12 @@ export type DrainItem =
   }
 
 export interface DrainerHooks {
+  /** Turns a spooled frame into what is written; required when frames are enqueued. */
+  decode?: (spooled: SpooledRecord) => DrainItem
   /** Called after each committed batch. */
   onWritten?: (stats: { readings: number, events: number, deadLetters: number, seconds: number }) => void
+  /** Called with the items now in the database, in spool order (not with set-aside ones). */
+  onStored?: (items: readonly DrainItem[]) => void
   onFailed?: (error: Error, attempt: number) => void
   /**
    * A message the database refuses on its own (not a connection problem), after retries: it must be
@@ -52,7 +57,12 @@ const DEFER_STEP_MS = 25
 
 export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks: DrainerHooks, pacing?: DrainPacing }) {
   const repo = createIngestRepository(deps.db)
-  let queue: DrainItem[] = []
+  // A queued entry is a parsed item, or a spooled frame as it was acknowledged (with its end position in
+  // the parallel arrays), decoded — parsed and validated — only when its batch is taken: the
+  // acknowledgement path never parses, and a waiting frame costs the heap one object, not a tree.
+  let queue: Array<DrainItem | Buffer> = []
+  let segments: number[] = []
+  let offsets: number[] = []
   let enqueuedAt: number[] = []
   let head = 0
   let wake: (() => void) | null = null
@@ -64,11 +74,22 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
 
   const pendingCount = (): number => queue.length - head
 
+  const itemAt = (index: number): DrainItem => {
+    const entry = queue[index] as DrainItem | Buffer
+    if (!Buffer.isBuffer(entry)) return entry as DrainItem
+    if (deps.hooks.decode === undefined) throw new TypeError('drainer: a spooled frame was enqueued without a decode hook')
+    const item = deps.hooks.decode({
+      body: entry.subarray(SPOOL_FRAME_HEADER_BYTES), end: { segment: segments[index] as number, offset: offsets[index] as number }, bytes: entry.length
+    })
+    queue[index] = item
+    return item
+  }
+
   const takeBatch = (): DrainItem[] => {
     const batch: DrainItem[] = []
     let points = 0
     while (head < queue.length && (points < deps.batchPoints || batch.length === 0)) {
-      const item = queue[head] as DrainItem
+      const item = itemAt(head)
       const size = item.kind === 'telemetry' ? item.readings.length : 1
       if (batch.length > 0 && points + size > deps.batchPoints) break
       batch.push(item)
@@ -77,6 +98,8 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head)
+      segments = segments.slice(head)
+      offsets = offsets.slice(head)
       enqueuedAt = enqueuedAt.slice(head)
       head = 0
     }
@@ -145,6 +168,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
       for (let attempt = 1; ; attempt++) {
         try {
           await write([item])
+          stored([item])
           break
         } catch (error) {
           if (isConnectionError(error)) throw error
@@ -156,6 +180,15 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
         }
       }
       release([item])
+    }
+  }
+
+  const stored = (items: readonly DrainItem[]): void => {
+    if (deps.hooks.onStored === undefined || items.length === 0) return
+    try {
+      deps.hooks.onStored(items)
+    } catch (error) {
+      deps.logger.error({ err: error }, 'ingest: a stored-readings hook failed')
     }
   }
 
@@ -188,6 +221,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
           const written = await write(batch)
           release(batch)
           deps.hooks.onWritten?.({ ...written, seconds: Number(process.hrtime.bigint() - started) / 1e9 })
+          stored(batch)
         }
         batch = []
         attempt = 0
@@ -210,6 +244,17 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
   return {
     enqueue (item: DrainItem): void {
       queue.push(item)
+      segments.push(-1)
+      offsets.push(-1)
+      enqueuedAt.push(deps.pacing?.now() ?? 0)
+      if (wake !== null) wake()
+    },
+
+    /** A frame as the spool wrote it (header included), durable up to (`segment`, `offset`). */
+    enqueueFrame (frame: Buffer, segment: number, offset: number): void {
+      queue.push(frame)
+      segments.push(segment)
+      offsets.push(offset)
       enqueuedAt.push(deps.pacing?.now() ?? 0)
       if (wake !== null) wake()
     },

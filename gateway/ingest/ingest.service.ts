@@ -7,7 +7,7 @@ import type { Reading } from '../events.js'
 import type { GatewayMetrics } from '../metrics.js'
 import { createDrainer } from './drainer.js'
 import type { DrainItem } from './drainer.js'
-import { parseEventPayload, parseTelemetryPayload } from './parse-payload.js'
+import { checkPayloadSize, parseEventPayload, parseTelemetryPayload } from './parse-payload.js'
 import type { PayloadLimits, Rejection } from './parse-payload.js'
 import { decodeRecord, encodeFrame, RecordKind } from './spool-record.js'
 import type { SpoolRecord } from './spool-record.js'
@@ -48,18 +48,78 @@ export interface IngestOptions {
 export type ReadingsListener = (deviceId: string, readings: readonly Reading[]) => void
 
 export type AcceptResult = { accepted: true, readings: number } | { accepted: false, code: string, reason: string }
-export type AcceptCallback = (error: Error | null, result: AcceptResult | null) => void
+/** Called once a message is durable in the spool (error: it is not, and must not be acknowledged). */
+export type SpooledCallback = (error: Error | null) => void
+
+/** The most readings one telemetry array may carry (payload.schema.ts): the server time one message may use. */
+const MAX_SERVER_TIMED_PER_MESSAGE = 1000
+const OPEN_BRACKET = 0x5b
 
 /**
- * Durable ingest: validate → append to the spool (group commit) → acknowledge → drain into the
- * database. `accept` resolves only when the message is durable; the MQTT hook releases the device's
- * PUBACK then. Invalid payloads are durable too — as dead letters with their reason.
+ * Durable ingest: append to the spool (group commit) → acknowledge → parse, validate and drain into
+ * the database → tell the readings listeners. The acknowledgement path does no parsing: a refused
+ * payload is acknowledged too (MQTT 3.1.1 has no negative PUBACK), so validation can wait for the
+ * drainer, where it costs nothing while devices wait. Only an oversized payload is recognised before
+ * it is spooled, so that the spool never holds more than its first `deadLetterMaxBytes`.
  */
 export async function createIngestService (options: IngestOptions) {
   const now = options.now ?? Date.now
   const { metrics, logger } = options
   const { spool, recovery } = await openSpool(options.spool)
   const loop = createLoopMonitor()
+  const listeners = new Set<ReadingsListener>()
+  const acceptedTelemetry = metrics.accepted.labels('telemetry')
+  const acceptedEvents = metrics.accepted.labels('events')
+
+  const truncate = (payload: Uint8Array): Uint8Array =>
+    payload.length > options.deadLetterMaxBytes ? payload.subarray(0, options.deadLetterMaxBytes) : payload
+
+  /** Parse a spooled record into what the drainer writes — the same code live and on replay. */
+  const toDrainItem = (record: SpoolRecord, spooled: SpooledRecord): DrainItem => {
+    const base = { end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId }
+    if (record.kind === RecordKind.DeadLetter) {
+      const dead = record.deadLetter as NonNullable<SpoolRecord['deadLetter']>
+      return { ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: dead.code, reason: dead.reason, payload: record.payload, originalSize: dead.originalSize }
+    }
+    const refused = (rejection: Rejection): DrainItem => ({
+      ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: rejection.code,
+      reason: rejection.reason, payload: truncate(record.payload), originalSize: record.payload.length
+    })
+    if (record.kind === RecordKind.Telemetry) {
+      const parsed = parseTelemetryPayload(record.payload, record.receivedAt, options.limits)
+      return parsed.ok ? { ...base, kind: 'telemetry', readings: parsed.value.readings } : refused(parsed)
+    }
+    const parsed = parseEventPayload(record.payload, record.receivedAt, options.limits)
+    return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refused(parsed)
+  }
+
+  const notifyListeners = (deviceId: string, readings: readonly Reading[]): void => {
+    for (const listener of listeners) {
+      try {
+        listener(deviceId, readings)
+      } catch (error) {
+        logger.error({ err: error, deviceId }, 'readings listener failed')
+      }
+    }
+  }
+
+  /** What a stored message means for the rest of the platform: counters, listeners, domain events. */
+  const onStored = (items: readonly DrainItem[]): void => {
+    for (const item of items) {
+      if (item.kind === 'telemetry') {
+        acceptedTelemetry.inc()
+        metrics.readings.inc(item.readings.length)
+        notifyListeners(item.deviceId, item.readings)
+      } else if (item.kind === 'events') {
+        acceptedEvents.inc()
+        for (const event of item.events) options.bus.publish('device.event_received', { deviceId: item.deviceId, ...event })
+      } else {
+        metrics.rejected.inc({ reason: item.code })
+        options.bus.publish('payload.rejected', { deviceId: item.deviceId, topic: item.topic, code: item.code, reason: item.reason })
+      }
+    }
+  }
+
   const drainer = createDrainer({
     pacing: { isBusy: loop.isBusy, maxLagMs: options.maxLagMs, deferBelowBytes: options.spool.maxBytes / 4, now: Date.now },
     db: options.db,
@@ -67,6 +127,8 @@ export async function createIngestService (options: IngestOptions) {
     batchPoints: options.batchPoints,
     logger,
     hooks: {
+      decode: (spooled) => toDrainItem(decodeRecord(spooled.body), spooled),
+      onStored,
       onWritten: (stats) => {
         metrics.dbWriteLatency.observe(stats.seconds)
         metrics.dbRowsWritten.inc({ table: 'telemetry' }, stats.readings)
@@ -84,39 +146,6 @@ export async function createIngestService (options: IngestOptions) {
   metrics.sources.spoolPending = () => drainer.pending
   metrics.sources.spoolWaiting = () => spool.waitingAppends
 
-  const listeners = new Set<ReadingsListener>()
-  // Per device, the next free microsecond of server time: readings without a timestamp never collide.
-  const nextFree = new Map<string, number>()
-
-  const receivedAtFor = (deviceId: string): number => {
-    const clock = now() * 1000
-    const free = nextFree.get(deviceId) ?? 0
-    return clock > free ? clock : free
-  }
-
-  const truncate = (payload: Uint8Array): Uint8Array =>
-    payload.length > options.deadLetterMaxBytes ? payload.subarray(0, options.deadLetterMaxBytes) : payload
-
-  /** Turn a spooled record into what the drainer writes (used live and when replaying the spool). */
-  const toDrainItem = (record: SpoolRecord, spooled: SpooledRecord): DrainItem => {
-    const base = { end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId }
-    if (record.kind === RecordKind.DeadLetter) {
-      const dead = record.deadLetter as NonNullable<SpoolRecord['deadLetter']>
-      return { ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: dead.code, reason: dead.reason, payload: record.payload, originalSize: dead.originalSize }
-    }
-    // Accepted once but refused now (limits changed between runs): keep it, as a dead letter.
-    const refusedOnReplay = (rejection: Rejection): DrainItem => ({
-      ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: rejection.code,
-      reason: `on replay: ${rejection.reason}`, payload: truncate(record.payload), originalSize: record.payload.length
-    })
-    if (record.kind === RecordKind.Telemetry) {
-      const parsed = parseTelemetryPayload(record.payload, record.receivedAt, options.limits)
-      return parsed.ok ? { ...base, kind: 'telemetry', readings: parsed.value.readings } : refusedOnReplay(parsed)
-    }
-    const parsed = parseEventPayload(record.payload, record.receivedAt, options.limits)
-    return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refusedOnReplay(parsed)
-  }
-
   for (const spooled of recovery.records) drainer.enqueue(toDrainItem(decodeRecord(spooled.body), spooled))
   if (recovery.records.length > 0 || recovery.truncatedBytes > 0 || recovery.corruptBytes > 0) {
     logger.info({ records: recovery.records.length, segments: recovery.segments, truncatedBytes: recovery.truncatedBytes, corruptBytes: recovery.corruptBytes },
@@ -125,105 +154,71 @@ export async function createIngestService (options: IngestOptions) {
   if (recovery.corruptBytes > 0) logger.error({ corruptBytes: recovery.corruptBytes }, 'ingest: spool had damaged frames; they were skipped')
   drainer.start()
 
-  const acceptedTelemetry = metrics.accepted.labels('telemetry')
-  const acceptedEvents = metrics.accepted.labels('events')
+  // Per device, the next free microsecond of server time: readings without a timestamp never collide.
+  // Without parsing, a message is assumed to use one microsecond, an array the most one may carry.
+  const nextFree = new Map<string, number>()
+  const reserveReceivedAt = (deviceId: string, payload: Uint8Array): number => {
+    const clock = now() * 1000
+    const free = nextFree.get(deviceId) ?? 0
+    const receivedAt = clock > free ? clock : free
+    nextFree.set(deviceId, receivedAt + (startsWithBracket(payload) ? MAX_SERVER_TIMED_PER_MESSAGE : 1))
+    return receivedAt
+  }
 
-  /** Spool `record`; then hand the drainer what it must write and call `done`. */
-  const spoolRecord = (record: SpoolRecord, item: (spooled: SpooledRecord) => DrainItem, after: () => AcceptResult, done: AcceptCallback): void => {
-    spool.appendFrame(encodeFrame(record, SPOOL_FRAME_HEADER_BYTES), (error, spooled) => {
-      if (error !== null || spooled === null) {
-        done(error ?? new Error('spool append failed'), null)
+  const spoolMessage = (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array, receivedAt: number, done: SpooledCallback): void => {
+    const tooLarge = checkPayloadSize(payload, options.limits)
+    const record: SpoolRecord = tooLarge === null
+      ? { kind: kind === 'telemetry' ? RecordKind.Telemetry : RecordKind.Event, deviceId, receivedAt, topic, payload }
+      : { kind: RecordKind.DeadLetter, deviceId, receivedAt, topic, payload: truncate(payload), deadLetter: { code: tooLarge.code, reason: tooLarge.reason, originalSize: payload.length } }
+    const frame = encodeFrame(record, SPOOL_FRAME_HEADER_BYTES)
+    spool.appendFrame(frame, (error, segment, offset) => {
+      if (error !== null) {
+        done(error)
         return
       }
-      drainer.enqueue(item(spooled))
+      drainer.enqueueFrame(frame, segment, offset)
       metrics.spooled.inc()
-      done(null, after())
+      done(null)
     })
   }
 
-  const deadLetter = (deviceId: string, topic: string, payload: Uint8Array, receivedAt: number, rejection: Rejection, done: AcceptCallback): void => {
-    const record: SpoolRecord = {
-      kind: RecordKind.DeadLetter, deviceId, receivedAt, topic, payload: truncate(payload),
-      deadLetter: { code: rejection.code, reason: rejection.reason, originalSize: payload.length }
-    }
-    spoolRecord(record, (spooled) => toDrainItem(record, spooled), () => {
-      metrics.rejected.inc({ reason: rejection.code })
-      options.bus.publish('payload.rejected', { deviceId, topic, code: rejection.code, reason: rejection.reason })
-      return { accepted: false, code: rejection.code, reason: rejection.reason }
-    }, done)
-  }
-
-  const notifyListeners = (deviceId: string, readings: readonly Reading[]): void => {
-    for (const listener of listeners) {
-      try {
-        listener(deviceId, readings)
-      } catch (error) {
-        logger.error({ err: error, deviceId }, 'readings listener failed')
-      }
-    }
-  }
-
   /**
-   * Validate and durably spool one device message; `done` is called once it may be acknowledged. The
-   * MQTT hook's path: callbacks, not promises, because it runs for every message.
+   * Durably spool one device message; `done` is called once it may be acknowledged. The MQTT hook's
+   * path: callbacks, not promises, because it runs for every message.
    */
-  const acceptMessage = (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array, done: AcceptCallback): void => {
+  const acceptMessage = (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array, done: SpooledCallback): void => {
     loop.noteMessage()
-    const receivedAt = receivedAtFor(deviceId)
-    if (kind === 'telemetry') {
-      const parsed = parseTelemetryPayload(payload, receivedAt, options.limits)
-      if (!parsed.ok) {
-        nextFree.set(deviceId, receivedAt + 1)
-        deadLetter(deviceId, topic, payload, receivedAt, parsed, done)
-        return
-      }
-      nextFree.set(deviceId, receivedAt + Math.max(1, parsed.value.serverTimed))
-      const readings = parsed.value.readings
-      spoolRecord({ kind: RecordKind.Telemetry, deviceId, receivedAt, topic, payload },
-        (spooled) => ({ kind: 'telemetry', end: spooled.end, bytes: spooled.bytes, deviceId, readings }),
-        () => {
-          acceptedTelemetry.inc()
-          metrics.readings.inc(readings.length)
-          notifyListeners(deviceId, readings)
-          return { accepted: true, readings: readings.length }
-        }, done)
-      return
-    }
-    const parsed = parseEventPayload(payload, receivedAt, options.limits)
-    if (!parsed.ok) {
-      nextFree.set(deviceId, receivedAt + 1)
-      deadLetter(deviceId, topic, payload, receivedAt, parsed, done)
-      return
-    }
-    nextFree.set(deviceId, receivedAt + parsed.value.length)
-    const events = parsed.value
-    spoolRecord({ kind: RecordKind.Event, deviceId, receivedAt, topic, payload },
-      (spooled) => ({ kind: 'events', end: spooled.end, bytes: spooled.bytes, deviceId, events }),
-      () => {
-        acceptedEvents.inc()
-        for (const event of events) options.bus.publish('device.event_received', { deviceId, ...event })
-        return { accepted: true, readings: 0 }
-      }, done)
+    spoolMessage(deviceId, topic, kind, payload, reserveReceivedAt(deviceId, payload), done)
   }
 
   const service = {
     recovery,
     acceptMessage,
 
-    /** `acceptMessage` as a promise: resolves once the message may be acknowledged. */
+    /**
+     * One message through the whole path, for tools and tests: resolves once it is stored and the
+     * listeners have seen it, with what validation made of it.
+     */
     async accept (deviceId: string, topic: string, kind: IngestKind, payload: Uint8Array): Promise<AcceptResult> {
-      return await new Promise<AcceptResult>((resolve, reject) => {
-        acceptMessage(deviceId, topic, kind, payload, (error, result) => error === null ? resolve(result as AcceptResult) : reject(error))
+      const receivedAt = reserveReceivedAt(deviceId, payload)
+      const parsed = kind === 'telemetry'
+        ? parseTelemetryPayload(payload, receivedAt, options.limits)
+        : parseEventPayload(payload, receivedAt, options.limits)
+      await new Promise<void>((resolve, reject) => {
+        spoolMessage(deviceId, topic, kind, payload, receivedAt, (error) => error === null ? resolve() : reject(error))
       })
+      await drainer.drained()
+      if (!parsed.ok) return { accepted: false, code: parsed.code, reason: parsed.reason }
+      return { accepted: true, readings: Array.isArray(parsed.value) ? 0 : parsed.value.readings.length }
     },
 
-    /** Called synchronously with every accepted message's readings (detection hooks in here). */
+    /** Called with every stored message's readings, in spool order (detection hooks in here). */
     addReadingsListener (listener: ReadingsListener): () => void {
       listeners.add(listener)
       return () => { listeners.delete(listener) }
     },
 
-    /** Resolves when everything accepted so far is in the database. */
+    /** Resolves when everything accepted so far is in the database and the listeners have seen it. */
     async drained (): Promise<void> {
       await drainer.drained()
     },
@@ -238,6 +233,15 @@ export async function createIngestService (options: IngestOptions) {
     }
   }
   return service
+}
+
+function startsWithBracket (payload: Uint8Array): boolean {
+  for (let i = 0; i < payload.length; i++) {
+    const byte = payload[i] as number
+    if (byte === OPEN_BRACKET) return true
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false
+  }
+  return false
 }
 
 export type IngestService = Awaited<ReturnType<typeof createIngestService>>

@@ -55,8 +55,14 @@ function describe (errors: ErrorObject[] | null | undefined): string {
   return error === undefined ? 'invalid' : `${where(error)} ${error.message ?? 'is invalid'}`
 }
 
+/** The one check made before a message is spooled: a payload over the bound is kept only as a dead letter. */
+export function checkPayloadSize (payload: Uint8Array, limits: PayloadLimits): Rejection | null {
+  return payload.length > limits.maxPayloadBytes ? reject(new GW_PAYLOAD_TOO_LARGE(payload.length, limits.maxPayloadBytes)) : null
+}
+
 function decodeJson (payload: Uint8Array, limits: PayloadLimits): ParseResult<unknown> {
-  if (payload.length > limits.maxPayloadBytes) return reject(new GW_PAYLOAD_TOO_LARGE(payload.length, limits.maxPayloadBytes))
+  const tooLarge = checkPayloadSize(payload, limits)
+  if (tooLarge !== null) return tooLarge
   if (payload.length === 0) return reject(new GW_PAYLOAD_NOT_JSON('empty payload'))
   try {
     return { ok: true, value: JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8')) }

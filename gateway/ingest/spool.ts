@@ -47,7 +47,11 @@ export interface SpoolRecovery {
   corruptBytes: number
 }
 
-export type AppendCallback = (error: Error | null, record: SpooledRecord | null) => void
+/**
+ * Called once the frame is durable, with the position just past it (`segment`, `offset`); on error
+ * nothing of it counts. Plain numbers rather than an object: this runs for every message.
+ */
+export type AppendCallback = (error: Error | null, segment: number, offset: number) => void
 
 export interface Spool {
   append (body: Buffer): Promise<SpooledRecord>
@@ -141,13 +145,12 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         // Nothing of this batch was acknowledged: cut the file back so later frames stay aligned.
         await handle.truncate(segmentSize).catch(() => {})
         backlog -= total
-        for (const queued of batch) queued.done(error as Error, null)
+        for (const queued of batch) queued.done(error as Error, -1, -1)
         continue
       }
       for (const queued of batch) {
-        const bytes = queued.frame.length
-        segmentSize += bytes
-        queued.done(null, { body: queued.frame.subarray(HEADER_BYTES), end: { segment, offset: segmentSize }, bytes })
+        segmentSize += queued.frame.length
+        queued.done(null, segment, segmentSize)
       }
       if (segmentSize >= segmentBytes) {
         await handle.close()
@@ -184,7 +187,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       if (backlog > 0 && backlog + next.frame.length > options.maxBytes) break
       spaceWaiters.shift()
       backlog += next.frame.length
-      if (closed) next.done(new GW_SPOOL_CLOSED(), null)
+      if (closed) next.done(new GW_SPOOL_CLOSED(), -1, -1)
       else enqueue(next)
     }
   }
@@ -192,7 +195,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   const spool: Spool = {
     appendFrame (frame, done) {
       if (closed) {
-        done(new GW_SPOOL_CLOSED(), null)
+        done(new GW_SPOOL_CLOSED(), -1, -1)
         return
       }
       // A record larger than the whole bound is still accepted when the spool is empty.
@@ -208,7 +211,10 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length)
       body.copy(frame, HEADER_BYTES)
       return await new Promise<SpooledRecord>((resolve, reject) => {
-        spool.appendFrame(frame, (error, record) => error === null ? resolve(record as SpooledRecord) : reject(error))
+        spool.appendFrame(frame, (error, segment, offset) => {
+          if (error === null) resolve({ body: frame.subarray(HEADER_BYTES), end: { segment, offset }, bytes: frame.length })
+          else reject(error)
+        })
       })
     },
 
@@ -226,7 +232,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       if (closed) return
       closed = true
       while (flushing !== null) await flushing
-      for (const waiter of spaceWaiters.splice(0)) waiter.done(new GW_SPOOL_CLOSED(), null)
+      for (const waiter of spaceWaiters.splice(0)) waiter.done(new GW_SPOOL_CLOSED(), -1, -1)
       await checkpointTask
       await handle.close()
     }

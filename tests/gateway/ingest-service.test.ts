@@ -1,0 +1,68 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { createEventBus } from '../../core/event-bus.js'
+import { createSilentLogger } from '../../core/logger.js'
+import { createMetricsRegistry } from '../../core/metrics.js'
+import type { Reading } from '../../gateway/events.js'
+import { createIngestService } from '../../gateway/ingest/ingest.service.js'
+import { createGatewayMetrics } from '../../gateway/metrics.js'
+import { forEachDriver, openTestDatabase } from '../helpers/database.js'
+
+const DEVICE = '0f8fad5b-d9cb-469f-a165-70867728950e'
+const TOPIC = `devices/${DEVICE}/telemetry`
+
+forEachDriver(t, 'validation waits for the drainer: acknowledged messages are parsed when stored, listeners see them in order, refused ones become dead letters', async (t, driver) => {
+  const { db, close } = await openTestDatabase(driver)
+  t.teardown(close)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-ingest-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const logger = createSilentLogger()
+  const bus = createEventBus(logger)
+  const registry = createMetricsRegistry({ processMetrics: false })
+  const now = Date.parse('2026-11-22T10:00:00Z')
+  const ingest = await createIngestService({
+    db, bus, logger, metrics: createGatewayMetrics(registry), spool: { dir, maxBytes: 1 << 20, fsync: true },
+    batchPoints: 1000, maxLagMs: 1000, limits: { maxPayloadBytes: 1024, maxFutureMicros: 60e6 }, deadLetterMaxBytes: 64, now: () => now
+  })
+  t.teardown(() => ingest.close())
+  const seen: Array<{ deviceId: string, readings: readonly Reading[] }> = []
+  ingest.addReadingsListener((deviceId, readings) => seen.push({ deviceId, readings }))
+  const rejected: string[] = []
+  bus.subscribe('payload.rejected', (event) => { rejected.push(event.code) })
+
+  const payloads = [
+    JSON.stringify({ ts: now - 2000, values: { temp: 80 } }),
+    '{"ts":1,"values":{"temp":',
+    JSON.stringify([{ temp: 81 }, { temp: 82 }]),
+    JSON.stringify({ ts: now - 1000, values: { temp: 'hot' } }),
+    JSON.stringify({ huge: 'x'.repeat(2000) }),
+    JSON.stringify({ temp: 83 })
+  ]
+  const acked = await Promise.all(payloads.map(async (payload) => await new Promise<boolean>((resolve) => {
+    ingest.acceptMessage(DEVICE, TOPIC, 'telemetry', Buffer.from(payload), (error) => resolve(error === null))
+  })))
+  t.same(acked, [true, true, true, true, true, true], 'every message is acknowledged once durable, valid or not')
+
+  await ingest.drained()
+  await bus.idle()
+  const values = seen.map((entry) => entry.readings.map((reading) => reading.value))
+  t.same(values, [[80], [81, 82], [83]], 'listeners see stored readings in acknowledgement order')
+  t.ok(seen.every((entry) => entry.deviceId === DEVICE))
+  const serverTimes = seen.slice(1).flatMap((entry) => entry.readings.map((reading) => reading.ts))
+  t.equal(new Set(serverTimes).size, 3, 'readings without a timestamp never share a server time')
+
+  const stored = await db.query<{ value: number }>('SELECT value FROM telemetry ORDER BY ts')
+  t.same(stored.rows.map((row) => row.value), [80, 81, 82, 83])
+  const dead = await db.query<{ reason_code: string, payload_bytes: number, payload_size: number }>(
+    'SELECT reason_code, payload_bytes, octet_length(payload) AS payload_size FROM dead_letters ORDER BY received_at')
+  t.same(dead.rows.map((row) => row.reason_code), ['GW_PAYLOAD_NOT_JSON', 'GW_PAYLOAD_INVALID', 'GW_PAYLOAD_TOO_LARGE'])
+  t.same(dead.rows.map((row) => [row.payload_bytes, row.payload_size]), [[payloads[1]!.length, payloads[1]!.length], [payloads[3]!.length, payloads[3]!.length], [payloads[4]!.length, 64]], 'dead letters keep their size and at most DEAD_LETTER_MAX_BYTES of the payload')
+  t.same(rejected, ['GW_PAYLOAD_NOT_JSON', 'GW_PAYLOAD_INVALID', 'GW_PAYLOAD_TOO_LARGE'], 'payload.rejected is published for each')
+  const text = await registry.metrics()
+  t.match(text, /afterline_mqtt_messages_accepted_total\{kind="telemetry"\} 3/)
+  t.match(text, /afterline_readings_accepted_total 4/)
+  t.match(text, /afterline_spool_appended_total 6/)
+  t.match(text, /afterline_ingest_ack_latency_seconds_count 0/, 'ack latency is observed by the MQTT hook, not here')
+})
