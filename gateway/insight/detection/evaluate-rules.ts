@@ -18,6 +18,9 @@ export interface Transitions {
 
 /** Deviations beyond this many standard deviations are clipped when the anomaly baseline learns. */
 const CLIP = 3
+/** Least spread an armed detector needs: a fraction of the mean, and an absolute minimum. */
+const MIN_STD_RELATIVE = 1e-6
+const MIN_STD_ABSOLUTE = 1e-9
 
 const iso = (micros: number): string => new Date(micros / 1000).toISOString()
 
@@ -142,7 +145,12 @@ export function evaluateAnomaly (state: DeviceState, rule: CompiledRule, ts: num
     }
     return
   }
-  if (count >= rule.warmup && z >= rule.zRaise) {
+  // Armed once warmed up with a spread to measure against. A metric flat so far (std ≈ 0) starts its
+  // warm-up again, so once it moves its spread is learnt as a running variance — instead of alarming at
+  // its first change, freezing the baseline, and never clearing.
+  const flat = std <= Math.max(MIN_STD_RELATIVE * Math.abs(mean), MIN_STD_ABSOLUTE)
+  const armed = count >= rule.warmup && !flat
+  if (armed && z >= rule.zRaise) {
     if (Number.isNaN(pendingSince)) {
       s[o + A_PENDING] = ts
       s[o + A_PEAK] = z
@@ -169,17 +177,18 @@ export function evaluateAnomaly (state: DeviceState, rule: CompiledRule, ts: num
   // Baseline update, weighted by the time since the previous baseline reading; during warm-up a plain
   // running mean (weight 1/n) so the first readings make a sound baseline quickly.
   const dt = ts - (s[o + A_TS] as number)
-  const young = count < rule.warmup ? 1 / (count + 1) : 0
+  const n = flat && count >= rule.warmup ? 1 : count
+  const young = n < rule.warmup ? 1 / (n + 1) : 0
   const alpha = Math.max(dt > 0 ? 1 - Math.exp(-dt / rule.tauMicros) : 0, young)
   const beta = Math.max(dt > 0 ? 1 - Math.exp(-dt / rule.varianceTauMicros) : 0, young)
   // Robust (Huber) update: after warm-up a deviation counts at most CLIP standard deviations, so a
   // burst or a slow drift cannot drag the baseline (and inflate the variance) faster than that.
-  const limit = count < rule.warmup ? Number.POSITIVE_INFINITY : CLIP * std
+  const limit = armed ? CLIP * std : Number.POSITIVE_INFINITY
   const diff = Math.max(-limit, Math.min(limit, value - mean))
   s[o + A_MEAN] = mean + alpha * diff
   s[o + A_VAR] = (1 - beta) * (variance + beta * diff * diff)
   s[o + A_TS] = ts
-  s[o + A_COUNT] = count + 1
+  s[o + A_COUNT] = n + 1
 }
 
 function round (value: number): number {

@@ -191,3 +191,19 @@ t.test('RUL feed: hourly means of the model\'s inputs (a missing metric carries 
   t.same(sink.requests[0]?.evidence, { rule: 'soon', condition: 'remaining useful life below 100 h for 2 estimate(s)', healthIndex: 0.4, rul: { value: 80, unit: 'hours', lower: 70, upper: 90 }, inputs: { wear: 120, load: 60 } })
   t.same(pipeline.health(DEVICE), { healthIndex: 0.8, rul: { value: 160, unit: 'hours', lower: 150, upper: 170 }, updatedAt: T0 + 360 * MINUTE })
 })
+
+t.test('anomaly: a metric flat through warm-up still learns its spread afterwards and then detects a deviation', async (t) => {
+  const { send, sink, pipeline } = createTestPipeline({
+    name: 'T', metrics: [temp],
+    rules: [{ kind: 'anomaly', id: 'odd', metric: 'temp', halfLifeHours: 1, zRaise: 4, zClear: 2, forSeconds: 0, warmupReadings: 20 }]
+  })
+  for (let i = 0; i < 40; i++) send(i, { temp: 70 }) // flat: variance 0
+  for (let i = 40; i < 400; i++) send(i, { temp: 70 + (i % 2 === 0 ? 1 : -1) }) // then it moves by ±1
+  const state = pipeline.stateOf(DEVICE)
+  const offset = state?.model.rules[0]?.offset as number
+  const std = Math.sqrt(state?.slots[offset + 2] as number)
+  t.ok(std > 0.5 && std < 1.5, `the spread was learnt after a flat start (std ${std.toFixed(3)})`)
+  t.same(sink.transitions, [], 'normal movement raises nothing')
+  send(400, { temp: 80 })
+  t.match(sink.transitions, [{ type: 'raise', cause: 'rule:odd', kind: 'anomaly' }], 'a 10-unit jump is an anomaly')
+})
