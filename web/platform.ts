@@ -20,11 +20,11 @@ import type { MetricsRegistry } from '../core/metrics.js'
 import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
 import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/index.js'
-import type { Gateway } from '../gateway/index.js'
+import type { Device, Gateway } from '../gateway/index.js'
 import { createTraceability, traceabilityMigrations } from '../traceability/index.js'
 import type { Traceability } from '../traceability/index.js'
 import { createDispatch, dispatchMigrations } from '../dispatch/index.js'
-import type { DeviceDirectory, Dispatch } from '../dispatch/index.js'
+import type { DeviceDirectory, DirectoryDevice, Dispatch } from '../dispatch/index.js'
 import { isAfterlineError } from '../core/errors.js'
 import { createHttpApp } from './app.js'
 import { WEB_PORT_IN_USE } from './errors.js'
@@ -112,26 +112,19 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
 
     const gateway = await createGateway(ctx)
     // Dispatch reads devices (location, customer, model) through a port onto the gateway's registry.
+    const toDirectoryDevice = ({ id, assetCode, model, customer, location }: Device): DirectoryDevice => ({ id, assetCode, model, customer, location })
     const devices: DeviceDirectory = {
       async getDevice (id) {
         try {
-          const { assetCode, model, customer, location } = await gateway.devices.get(id)
-          return { id, assetCode, model, customer, location }
+          return toDirectoryDevice(await gateway.devices.get(id))
         } catch (error) {
           if (isAfterlineError(error) && error.code === 'GW_DEVICE_NOT_FOUND') return null
           throw error
         }
       },
-      // The registry searches asset codes by substring (and owners' names): keep the exact match, and
-      // read at most 1,000 matches, since the caller may be anyone.
       async findByAssetCode (code) {
-        for (let offset = 0; offset < 1000; offset += 100) {
-          const { devices: page, total } = await gateway.devices.list({ q: code, limit: 100, offset })
-          const device = page.find((candidate) => candidate.assetCode === code)
-          if (device !== undefined) return { id: device.id, assetCode: device.assetCode, model: device.model, customer: device.customer, location: device.location }
-          if (offset + 100 >= total) break
-        }
-        return null
+        const device = await gateway.devices.findByAssetCode(code)
+        return device === null ? null : toDirectoryDevice(device)
       }
     }
     const dispatch = await createDispatch(ctx, { devices })

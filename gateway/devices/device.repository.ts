@@ -100,6 +100,11 @@ export function createDeviceRepository (db: Queryable) {
       return rows[0] === undefined ? null : toDevice(rows[0])
     },
 
+    async findByAssetCode (assetCode: string): Promise<Device | null> {
+      const { rows } = await db.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE asset_code = $1`, [assetCode])
+      return rows[0] === undefined ? null : toDevice(rows[0])
+    },
+
     async list (filter: DeviceFilter): Promise<{ devices: Device[], total: number }> {
       const where = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR model = $2)
         AND ($3::text IS NULL OR asset_code ILIKE '%' || $3 || '%' OR customer->>'name' ILIKE '%' || $3 || '%')`

@@ -53,6 +53,11 @@ export function createDeviceService (deps: { db: Database, bus: EventBus }) {
       return device
     },
 
+    /** The device with exactly this asset code (unique), or null. */
+    async findByAssetCode (assetCode: string): Promise<Device | null> {
+      return await repo.findByAssetCode(assetCode)
+    },
+
     async list (filter: DeviceFilter): Promise<{ devices: Device[], total: number }> {
       return await repo.list(filter)
     },
