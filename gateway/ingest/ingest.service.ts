@@ -93,6 +93,8 @@ export async function createIngestService (options: IngestOptions) {
     return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refused(parsed)
   }
 
+  const decodeSpooled = (spooled: SpooledRecord): DrainItem => toDrainItem(decodeRecord(spooled.body), spooled)
+
   const notifyListeners = (deviceId: string, readings: readonly Reading[]): void => {
     for (const listener of listeners) {
       try {
@@ -127,7 +129,7 @@ export async function createIngestService (options: IngestOptions) {
     batchPoints: options.batchPoints,
     logger,
     hooks: {
-      decode: (spooled) => toDrainItem(decodeRecord(spooled.body), spooled),
+      decode: decodeSpooled,
       onStored,
       onWritten: (stats) => {
         metrics.dbWriteLatency.observe(stats.seconds)
@@ -146,7 +148,7 @@ export async function createIngestService (options: IngestOptions) {
   metrics.sources.spoolPending = () => drainer.pending
   metrics.sources.spoolWaiting = () => spool.waitingAppends
 
-  for (const spooled of recovery.records) drainer.enqueue(toDrainItem(decodeRecord(spooled.body), spooled))
+  for (const spooled of recovery.records) drainer.enqueue(decodeSpooled(spooled))
   if (recovery.records.length > 0 || recovery.truncatedBytes > 0 || recovery.corruptBytes > 0) {
     logger.info({ records: recovery.records.length, segments: recovery.segments, truncatedBytes: recovery.truncatedBytes, corruptBytes: recovery.corruptBytes },
       'ingest: replaying spooled messages not yet in the database')
