@@ -1,11 +1,26 @@
 import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import t from 'tap'
+import type { Test } from 'tap'
+import { CHROMIUM, launchBrowser } from '../helpers/browser.js'
 import { startTestPlatform } from '../helpers/platform.js'
+import type { TestPlatform } from '../helpers/platform.js'
 import { addEngineer, near, openOrder } from './fixtures.js'
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** A fresh platform and Debian's Chromium, both closed when the test ends. */
+async function startWithBrowser (t: Test): Promise<{ test: TestPlatform, browser: Browser }> {
+  const test = await startTestPlatform('embedded')
+  const browser = await launchBrowser()
+  t.teardown(async () => {
+    await browser?.close()
+    await test.close()
+  })
+  if (browser === null) throw new Error(`Chromium is not installed at ${CHROMIUM} (.ci/run installs Debian's chromium)`)
+  return { test, browser }
+}
 
 async function logIn (page: Page, httpUrl: string, username: string, password: string): Promise<void> {
   await page.goto(`${httpUrl}/`)
@@ -70,13 +85,7 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
 })
 
 t.test('a customer requests service from the public page, without logging in, and lands on its tracking page', async (t) => {
-  const test = await startTestPlatform('embedded')
-  let browser: Browser | null = null
-  t.teardown(async () => {
-    await browser?.close()
-    await test.close()
-  })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const { test, browser } = await startWithBrowser(t)
   const at = near(2, 1)
   const context = await browser.newContext({ geolocation: { latitude: at.lat, longitude: at.lng }, permissions: ['geolocation'] })
   const page = await context.newPage()
@@ -106,13 +115,7 @@ t.test('a customer requests service from the public page, without logging in, an
 })
 
 t.test('the request page names the field a refused request got wrong', async (t) => {
-  const test = await startTestPlatform('embedded')
-  let browser: Browser | null = null
-  t.teardown(async () => {
-    await browser?.close()
-    await test.close()
-  })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const { test, browser } = await startWithBrowser(t)
   const page = await (await browser.newContext()).newPage()
   await page.goto(`${test.httpUrl}/dispatch/request.html?asset=NO-SUCH-MACHINE`)
   t.equal(await page.inputValue('#assetCode'), 'NO-SUCH-MACHINE', 'a QR code can carry the asset code')
