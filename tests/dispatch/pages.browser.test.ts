@@ -1,4 +1,3 @@
-import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import t from 'tap'
 import type { Test } from 'tap'
@@ -6,9 +5,6 @@ import { CHROMIUM, launchBrowser } from '../helpers/browser.js'
 import { startTestPlatform } from '../helpers/platform.js'
 import type { TestPlatform } from '../helpers/platform.js'
 import { addEngineer, near, openOrder } from './fixtures.js'
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 /** A fresh platform and Debian's Chromium, both closed when the test ends. */
 async function startWithBrowser (t: Test): Promise<{ test: TestPlatform, browser: Browser }> {
@@ -31,18 +27,12 @@ async function logIn (page: Page, httpUrl: string, username: string, password: s
 }
 
 t.test('a supervisor assigns from the console, the engineer accepts on the phone page, the customer sees it live', async (t) => {
-  const test = await startTestPlatform('embedded')
-  let browser: Browser | null = null
-  t.teardown(async () => {
-    await browser?.close()
-    await test.close()
-  })
+  const { test, browser } = await startWithBrowser(t)
   const supervisor = await test.tokenFor('supervisor')
   const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0) })
   await addEngineer(test, supervisor, { name: 'Li Na', at: near(4, 0) })
   const order = await openOrder(test, supervisor, { problem: 'chiller alarm E-12', customer: { name: 'Acme Cold Chain' } })
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
   const outside: string[] = []
   const watch = (page: Page): void => {
     page.on('request', (request) => { if (!request.url().startsWith(test.httpUrl)) outside.push(request.url()) })
