@@ -9,7 +9,9 @@
  *    load average is printed so the two can be read together.
  * 2. One simulated day (≥ 300 engineers, ≥ 2,000 orders over the day, hot spots): (a) greedy nearest-
  *    available, (b) Afterline's engine on a rolling horizon, (c) an offline lower bound with full
- *    knowledge of the day (simulators/dispatch/hindsight-bound.ts, explained in dispatch/README.md).
+ *    knowledge of the day (simulators/dispatch/hindsight-bound.ts, explained in dispatch/README.md),
+ *    and beside it the best schedule an offline local search finds (simulators/dispatch/offline-plan.ts),
+ *    an upper bound on the hindsight optimum: the optimum lies between the two.
  *
  * The last line printed is the JSON summary. Flags: `--engineers N` (100000), `--queries N` (20000).
  */
@@ -25,7 +27,9 @@ import type { EngineerSnapshot, OrderDemand } from '../dispatch/engine/types.js'
 import { createCity } from '../simulators/dispatch/city.js'
 import { simulateDay } from '../simulators/dispatch/day-simulation.js'
 import { createFleet, createOpenOrders } from '../simulators/dispatch/fleet.js'
-import { computeHindsightBound } from '../simulators/dispatch/hindsight-bound.js'
+import { boundDay } from '../simulators/dispatch/hindsight-bound.js'
+import { createOfflineDay } from '../simulators/dispatch/offline-day.js'
+import { planOffline } from '../simulators/dispatch/offline-plan.js'
 import { createEnginePolicy, createGreedyPolicy } from '../simulators/dispatch/policies.js'
 import { createRandom } from '../simulators/dispatch/prng.js'
 import { createScenario } from '../simulators/dispatch/scenario.js'
@@ -39,6 +43,8 @@ const SCAN_QUERIES = 300
 const LIMIT = 10
 const MAX_KM = 60
 const NOW = Date.parse('2026-11-23T03:00:00Z')
+/** Ruin-and-recreate rounds of the offline planner's search (the best known plan). */
+const PLAN_REBUILDS = 20_000
 
 const log = (message: string): void => { process.stderr.write(`${message}\n`) }
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits
@@ -147,13 +153,15 @@ function benchDay () {
   started = performance.now()
   const engine = simulateDay(scenario, createEnginePolicy())
   const engineMs = performance.now() - started
-  const bound = computeHindsightBound(scenario, engine, 'no_later')
-  const sameTimes = computeHindsightBound(scenario, engine, 'same_times')
+  const offline = createOfflineDay(scenario, engine)
+  const bound = boundDay(offline, 'no_later')
+  const sameTimes = boundDay(offline, 'same_times')
+  const plan = planOffline(offline, engine, { rebuilds: PLAN_REBUILDS })
   const row = (r: typeof greedy) => ({
     travel_km: r.travelKm, sla_met_pct: r.slaMetPct, mean_wait_to_arrival_min: r.meanWaitToArrivalMin,
     p90_wait_to_arrival_min: r.p90WaitToArrivalMin, served: r.served, unserved: r.unserved, rejections: r.rejections
   })
-  return { scenario, greedy, engine, bound, sameTimes, greedyMs, engineMs, row }
+  return { scenario, greedy, engine, bound, sameTimes, plan, greedyMs, engineMs, row }
 }
 
 log(`candidate search: ${ENGINEERS} engineers, ${ORDERS} open orders, ${QUERIES} queries with ${UPDATES_PER_QUERY} position reports before each…`)
@@ -161,7 +169,7 @@ const candidates = benchCandidates()
 log(`  grid p50 ${candidates.p50} ms, p99 ${candidates.p99} ms; full scan p50 ${candidates.scanP50} ms, p99 ${candidates.scanP99} ms; mismatches ${candidates.mismatches}`)
 log('simulated day: 340 engineers, 2,100 orders…')
 const day = benchDay()
-log(`  greedy ${day.greedy.travelKm} km, SLA ${day.greedy.slaMetPct} %; Afterline ${day.engine.travelKm} km, SLA ${day.engine.slaMetPct} %; bound ${day.bound.travelKm} km (${day.bound.arcs} arcs, ${day.bound.solveMs} ms)`)
+log(`  greedy ${day.greedy.travelKm} km, SLA ${day.greedy.slaMetPct} %; Afterline ${day.engine.travelKm} km, SLA ${day.engine.slaMetPct} %; bound ${day.bound.travelKm} km (${day.bound.arcs} arcs, ${day.bound.solveMs} ms); best known plan ${day.plan.travelKm} km`)
 
 const gap = round(day.engine.travelKm / day.bound.travelKm)
 const summary = {
@@ -187,16 +195,25 @@ const summary = {
     afterline: day.row(day.engine),
     lower_bound: {
       travel_km: day.bound.travelKm,
-      definition: 'min-cost predecessor assignment with full knowledge of the day: least travel of any schedule reaching every order no later than Afterline did',
+      definition: 'min-cost predecessor assignment with full knowledge of the day, earliest arrivals propagated, arcs only where one engineer could serve both orders on shift: a lower bound on the travel of any schedule reaching every order no later than Afterline did',
       same_visit_times_travel_km: day.sameTimes.travelKm,
       arcs: day.bound.arcs,
       solve_ms: day.bound.solveMs
+    },
+    best_known_plan: {
+      travel_km: day.plan.travelKm,
+      definition: 'offline local search from Afterline\'s schedule under every simulator rule, reaching every order no later than Afterline did: an upper bound on the hindsight optimum',
+      routes: day.plan.routes,
+      rebuilds: day.plan.rebuilds,
+      search_ms: day.plan.solveMs
     },
     simulate_ms: { greedy: round(day.greedyMs, 0), afterline: round(day.engineMs, 0) }
   },
   travel_vs_greedy: round(day.engine.travelKm / day.greedy.travelKm),
   sla_met_gain_points: round(day.engine.slaMetPct - day.greedy.slaMetPct, 2),
   gap_vs_optimal: gap,
+  gap_best_known_plan_vs_bound: round(day.plan.travelKm / day.bound.travelKm),
+  gap_vs_best_known_plan: round(day.engine.travelKm / day.plan.travelKm),
   gap_vs_same_visit_times_bound: round(day.engine.travelKm / day.sameTimes.travelKm),
   acceptance: {
     candidates_p99_le_2ms: candidates.p99 <= 2,

@@ -1,5 +1,7 @@
 import t from 'tap'
-import { computeHindsightBound } from '../../simulators/dispatch/hindsight-bound.js'
+import { boundDay, computeHindsightBound } from '../../simulators/dispatch/hindsight-bound.js'
+import { createOfflineDay } from '../../simulators/dispatch/offline-day.js'
+import { planOffline } from '../../simulators/dispatch/offline-plan.js'
 import { simulateDay } from '../../simulators/dispatch/day-simulation.js'
 import type { SimPolicy } from '../../simulators/dispatch/day-simulation.js'
 import { createEnginePolicy, createGreedyPolicy } from '../../simulators/dispatch/policies.js'
@@ -32,6 +34,18 @@ t.test('on small days both policies serve the orders, and the offline bound neve
       const noLater = computeHindsightBound(scenario, result, 'no_later')
       t.ok(noLater.travelKm <= sameTimes.travelKm + 1e-6, 'the wider problem has the lower bound')
     }
+  }
+})
+
+t.test('the best known plan lies between the lower bound and the schedule it starts from', async (t) => {
+  for (const seed of [1, 2]) {
+    const scenario = createScenario({ seed, engineers: 40, orders: 220 })
+    const reference = simulateDay(scenario, createEnginePolicy())
+    const day = createOfflineDay(scenario, reference)
+    const bound = boundDay(day)
+    const plan = planOffline(day, reference, { rebuilds: 300 })
+    t.ok(plan.travelKm <= reference.travelKm + 0.1, `seed ${seed}: plan ${plan.travelKm} ≤ reference ${reference.travelKm}`)
+    t.ok(bound.travelKm <= plan.travelKm + 0.1, `seed ${seed}: bound ${bound.travelKm} ≤ plan ${plan.travelKm}`)
   }
 })
 
