@@ -4,7 +4,6 @@ import type { Logger } from '../../core/logger.js'
 import type { DeviceEvent, Reading } from '../events.js'
 import { createIngestRepository } from './ingest.repository.js'
 import type { DeadLetterColumns, EventColumns, ReadingColumns } from './ingest.repository.js'
-import { SPOOL_FRAME_HEADER_BYTES } from './spool.js'
 import type { Spool, SpooledRecord, SpoolPosition } from './spool.js'
 
 /** One spooled message, parsed, waiting to be written to the database. */
@@ -17,7 +16,7 @@ export type DrainItem =
   }
 
 export interface DrainerHooks {
-  /** Turns a spooled frame into what is written; required when frames are enqueued. */
+  /** Turns a spooled record into what is written; required when following the spool. */
   decode?: (spooled: SpooledRecord) => DrainItem
   /** Called after each committed batch. */
   onWritten?: (stats: { readings: number, events: number, deadLetters: number, seconds: number }) => void
@@ -55,16 +54,31 @@ export interface DrainPacing {
 
 const DEFER_STEP_MS = 25
 
-export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: number, logger: Logger, hooks: DrainerHooks, pacing?: DrainPacing }) {
+/** How much of the spool one read takes when the drainer follows it. */
+const FOLLOW_READ_BYTES = 1 << 20
+
+export function createDrainer (deps: {
+  db: Database
+  spool: Spool
+  batchPoints: number
+  logger: Logger
+  hooks: DrainerHooks
+  pacing?: DrainPacing
+  /** Drain everything appended to `spool` from now on, read back from its files (needs `hooks.decode`). */
+  followSpool?: boolean
+}) {
   const repo = createIngestRepository(deps.db)
-  // A queued entry is a parsed item, or a spooled frame as it was acknowledged (with its end position in
-  // the parallel arrays), decoded — parsed and validated — only when its batch is taken: the
-  // acknowledgement path never parses, and a waiting frame costs the heap one object, not a tree.
-  let queue: Array<DrainItem | Buffer> = []
-  let segments: number[] = []
-  let offsets: number[] = []
+  const follow = deps.followSpool === true
+  if (follow && deps.hooks.decode === undefined) throw new TypeError('drainer: following the spool needs a decode hook')
+  // Parsed items waiting (recovered at start, or enqueued), and the time each was enqueued.
+  let queue: DrainItem[] = []
   let enqueuedAt: number[] = []
   let head = 0
+  // Following the spool: where the next read starts, how many frames have been read, and when each
+  // group commit made frames durable (its running frame count), for the pacing's oldest-waiting time.
+  let cursor: SpoolPosition = deps.spool.liveStart
+  let framesRead = 0
+  const commits: Array<{ frames: number, at: number }> = []
   let wake: (() => void) | null = null
   let running = false
   let loop: Promise<void> | null = null
@@ -72,24 +86,43 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
   let inFlight = false
   let lastError: unknown = null
 
-  const pendingCount = (): number => queue.length - head
+  const unreadFrames = (): number => follow ? deps.spool.durableFrames - framesRead : 0
+  const pendingCount = (): number => queue.length - head + unreadFrames()
 
-  const itemAt = (index: number): DrainItem => {
-    const entry = queue[index] as DrainItem | Buffer
-    if (!Buffer.isBuffer(entry)) return entry as DrainItem
-    if (deps.hooks.decode === undefined) throw new TypeError('drainer: a spooled frame was enqueued without a decode hook')
-    const item = deps.hooks.decode({
-      body: entry.subarray(SPOOL_FRAME_HEADER_BYTES), end: { segment: segments[index] as number, offset: offsets[index] as number }, bytes: entry.length
+  const stopFollowing = follow
+    ? deps.spool.onDurable((durableFrames) => {
+      commits.push({ frames: durableFrames, at: deps.pacing?.now() ?? 0 })
+      if (wake !== null) wake()
     })
-    queue[index] = item
-    return item
+    : () => {}
+
+  /** When the oldest message still waiting was accepted. */
+  const oldestWaitingAt = (): number => {
+    if (head < queue.length) return enqueuedAt[head] as number
+    while (commits.length > 0 && (commits[0] as { frames: number }).frames <= framesRead) commits.shift()
+    return commits[0]?.at ?? Infinity
+  }
+
+  /** Following the spool and nothing parsed is waiting: read the next frames back and decode them. */
+  const readSpool = async (): Promise<void> => {
+    if (head < queue.length || unreadFrames() === 0) return
+    const decode = deps.hooks.decode as NonNullable<DrainerHooks['decode']>
+    const { records, next, damagedBytes } = await deps.spool.readFrames(cursor, FOLLOW_READ_BYTES)
+    if (damagedBytes > 0) deps.logger.error({ damagedBytes, at: cursor }, 'ingest: spooled frames failed their checksum when read back; they were skipped')
+    cursor = next
+    const at = oldestWaitingAt()
+    for (const record of records) {
+      queue.push(decode(record))
+      enqueuedAt.push(at)
+    }
+    framesRead += records.length
   }
 
   const takeBatch = (): DrainItem[] => {
     const batch: DrainItem[] = []
     let points = 0
     while (head < queue.length && (points < deps.batchPoints || batch.length === 0)) {
-      const item = itemAt(head)
+      const item = queue[head] as DrainItem
       const size = item.kind === 'telemetry' ? item.readings.length : 1
       if (batch.length > 0 && points + size > deps.batchPoints) break
       batch.push(item)
@@ -98,8 +131,6 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head)
-      segments = segments.slice(head)
-      offsets = offsets.slice(head)
       enqueuedAt = enqueuedAt.slice(head)
       head = 0
     }
@@ -206,11 +237,20 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
         }
         const pacing = deps.pacing
         if (pacing !== undefined && running && pacing.isBusy() && deps.spool.backlogBytes < pacing.deferBelowBytes &&
-            pacing.now() - (enqueuedAt[head] as number) < pacing.maxLagMs) {
+            pacing.now() - oldestWaitingAt() < pacing.maxLagMs) {
           await new Promise((resolve) => setTimeout(resolve, DEFER_STEP_MS))
           continue
         }
+        try {
+          await readSpool()
+        } catch (error) {
+          deps.logger.error({ err: error }, 'ingest: reading the spool back failed; retrying')
+          if (!running) break
+          await new Promise((resolve) => setTimeout(resolve, MIN_BACKOFF_MS))
+          continue
+        }
         batch = takeBatch()
+        if (batch.length === 0) continue
       }
       inFlight = true
       const started = process.hrtime.bigint()
@@ -242,19 +282,9 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
   }
 
   return {
+    /** A parsed item (a recovered record, or one a test builds). */
     enqueue (item: DrainItem): void {
       queue.push(item)
-      segments.push(-1)
-      offsets.push(-1)
-      enqueuedAt.push(deps.pacing?.now() ?? 0)
-      if (wake !== null) wake()
-    },
-
-    /** A frame as the spool wrote it (header included), durable up to (`segment`, `offset`). */
-    enqueueFrame (frame: Buffer, segment: number, offset: number): void {
-      queue.push(frame)
-      segments.push(segment)
-      offsets.push(offset)
       enqueuedAt.push(deps.pacing?.now() ?? 0)
       if (wake !== null) wake()
     },
@@ -268,6 +298,7 @@ export function createDrainer (deps: { db: Database, spool: Spool, batchPoints: 
     /** Stop after the batch in flight; what is not written stays in the spool for the next start. */
     async stop (): Promise<void> {
       running = false
+      stopFollowing()
       if (wake !== null) wake()
       for (const resolve of idleWaiters.splice(0)) resolve()
       await loop

@@ -128,6 +128,7 @@ export async function createIngestService (options: IngestOptions) {
     spool,
     batchPoints: options.batchPoints,
     logger,
+    followSpool: true,
     hooks: {
       decode: decodeSpooled,
       onStored,
@@ -143,6 +144,11 @@ export async function createIngestService (options: IngestOptions) {
         await fs.promises.appendFile(path.join(options.spool.dir, UNSTORABLE_FILE), JSON.stringify({ item, error: error.message, at: new Date(now()).toISOString() }, jsonBytes) + '\n')
       }
     }
+  })
+  let counted = 0
+  spool.onDurable((durableFrames) => {
+    metrics.spooled.inc(durableFrames - counted)
+    counted = durableFrames
   })
   metrics.sources.spoolBacklogBytes = () => spool.backlogBytes
   metrics.sources.spoolPending = () => drainer.pending
@@ -173,15 +179,7 @@ export async function createIngestService (options: IngestOptions) {
       ? { kind: kind === 'telemetry' ? RecordKind.Telemetry : RecordKind.Event, deviceId, receivedAt, topic, payload }
       : { kind: RecordKind.DeadLetter, deviceId, receivedAt, topic, payload: truncate(payload), deadLetter: { code: tooLarge.code, reason: tooLarge.reason, originalSize: payload.length } }
     const frame = encodeFrame(record, SPOOL_FRAME_HEADER_BYTES)
-    spool.appendFrame(frame, (error, segment, offset) => {
-      if (error !== null) {
-        done(error)
-        return
-      }
-      drainer.enqueueFrame(frame, segment, offset)
-      metrics.spooled.inc()
-      done(null)
-    })
+    spool.appendFrame(frame, done)
   }
 
   /**

@@ -17,6 +17,10 @@ import { GW_SPOOL_CLOSED } from '../errors.js'
  *
  * The spool is bounded: when unreleased bytes reach `maxBytes`, `append` waits — the broker then stops
  * reading the device's socket (backpressure) instead of dropping anything.
+ *
+ * The spool is also the drainer's queue: what this process appends is read back from the segment files
+ * (`readFrames`, from the page cache) when it is drained, so a waiting message costs the heap nothing
+ * however long the backlog grows.
  */
 export interface SpoolOptions {
   dir: string
@@ -61,6 +65,18 @@ export interface Spool {
    * message.
    */
   appendFrame (frame: Buffer, done: AppendCallback): void
+  /** Frames made durable since the spool was opened (the live segments; recovered ones not counted). */
+  readonly durableFrames: number
+  /** Where the frames appended since opening begin. */
+  readonly liveStart: SpoolPosition
+  /** Called after every group commit with the new `durableFrames`; returns the unsubscribe. */
+  onDurable (listener: (durableFrames: number) => void): () => void
+  /**
+   * Durable frames of the live segments from `from` on, about `maxBytes` of them (at least one whole
+   * frame when there is one); `next` is where to read on. `damagedBytes` were skipped: they failed
+   * their checksum after being written.
+   */
+  readFrames (from: SpoolPosition, maxBytes: number): Promise<{ records: SpooledRecord[], next: SpoolPosition, damagedBytes: number }>
   /** Everything up to `end` is in the database: advance the checkpoint, free `bytes`, drop old segments. */
   release (end: SpoolPosition, bytes: number): void
   readonly backlogBytes: number
@@ -93,6 +109,13 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   let handle: FileHandle = await fs.promises.open(path.join(options.dir, segmentName(segment)), 'a')
   if (options.fsync) await syncDirectory(options.dir)
   let segmentSize = 0
+  const liveStart: SpoolPosition = { segment, offset: 0 }
+  let durableEnd: SpoolPosition = { segment, offset: 0 }
+  let durableFrames = 0
+  const durableListeners = new Set<(durableFrames: number) => void>()
+  // Sizes of live segments already closed, for the reader to know where each one ends.
+  const closedSizes = new Map<number, number>()
+  let reader: { segment: number, handle: FileHandle } | null = null
   let backlog = recovery.records.reduce((sum, r) => sum + r.bytes, 0)
   let queue: QueuedFrame[] = []
   let flushing: Promise<void> | null = null
@@ -148,19 +171,79 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         for (const queued of batch) queued.done(error as Error, -1, -1)
         continue
       }
+      const firstOffset = segmentSize
+      segmentSize += total
+      durableEnd = { segment, offset: segmentSize }
+      durableFrames += batch.length
+      for (const listener of durableListeners) listener(durableFrames)
+      let offset = firstOffset
       for (const queued of batch) {
-        segmentSize += queued.frame.length
-        queued.done(null, segment, segmentSize)
+        offset += queued.frame.length
+        queued.done(null, segment, offset)
       }
       if (segmentSize >= segmentBytes) {
         await handle.close()
+        closedSizes.set(segment, segmentSize)
         segment += 1
         segmentSize = 0
         handle = await fs.promises.open(path.join(options.dir, segmentName(segment)), 'a')
         liveSegments.add(segment)
         if (options.fsync) await syncDirectory(options.dir)
+        durableEnd = { segment, offset: 0 }
       }
     }
+  }
+
+  const readerFor = async (number: number): Promise<FileHandle> => {
+    if (reader !== null && reader.segment === number) return reader.handle
+    if (reader !== null) await reader.handle.close()
+    reader = null
+    reader = { segment: number, handle: await fs.promises.open(path.join(options.dir, segmentName(number)), 'r') }
+    return reader.handle
+  }
+
+  const readFrames: Spool['readFrames'] = async (from, maxBytes) => {
+    let { segment: number, offset } = from
+    // Past the end of a closed segment: the next one.
+    while (number < durableEnd.segment && offset >= (closedSizes.get(number) ?? 0)) {
+      closedSizes.delete(number)
+      number += 1
+      offset = 0
+    }
+    const limit = number === durableEnd.segment ? durableEnd.offset : (closedSizes.get(number) ?? 0)
+    if (offset >= limit) return { records: [], next: { segment: number, offset }, damagedBytes: 0 }
+    const file = await readerFor(number)
+    const readAt = async (length: number): Promise<Buffer> => {
+      const buffer = Buffer.allocUnsafe(length)
+      const { bytesRead } = await file.read(buffer, 0, length, offset)
+      return bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+    }
+    let data = await readAt(Math.min(limit - offset, Math.max(maxBytes, HEADER_BYTES)))
+    // A frame larger than `maxBytes`: read it whole.
+    if (data.length >= HEADER_BYTES && data.readUInt32LE(0) === MAGIC) {
+      const whole = HEADER_BYTES + data.readUInt32LE(4)
+      if (whole > data.length && whole <= limit - offset) data = await readAt(whole)
+    }
+    const records: SpooledRecord[] = []
+    let at = 0
+    let damagedBytes = 0
+    while (at < data.length) {
+      const frame = readFrame(data, at)
+      if (frame !== null) {
+        at += frame.bytes
+        records.push({ body: frame.body, end: { segment: number, offset: offset + at }, bytes: frame.bytes })
+        continue
+      }
+      const cutByChunk = at + HEADER_BYTES <= data.length && data.readUInt32LE(at) === MAGIC &&
+        at + HEADER_BYTES + data.readUInt32LE(at + 4) > data.length && offset + at + HEADER_BYTES + data.readUInt32LE(at + 4) <= limit
+      // The chunk ends inside a frame: the next read starts with it.
+      if (cutByChunk || (at + HEADER_BYTES > data.length && offset + data.length < limit)) break
+      const next = findNextFrame(data, at + 1)
+      const skipTo = next === -1 ? data.length : next
+      damagedBytes += skipTo - at
+      at = skipTo
+    }
+    return { records, next: { segment: number, offset: offset + at }, damagedBytes }
   }
 
   const scheduleFlush = (): void => {
@@ -226,6 +309,13 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     },
 
     get backlogBytes () { return backlog },
+    get durableFrames () { return durableFrames },
+    liveStart,
+    onDurable (listener) {
+      durableListeners.add(listener)
+      return () => { durableListeners.delete(listener) }
+    },
+    readFrames,
     get waitingAppends () { return spaceWaiters.length },
 
     async close () {
@@ -235,6 +325,8 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       for (const waiter of spaceWaiters.splice(0)) waiter.done(new GW_SPOOL_CLOSED(), -1, -1)
       await checkpointTask
       await handle.close()
+      if (reader !== null) await reader.handle.close()
+      reader = null
     }
   }
 

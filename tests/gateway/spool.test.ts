@@ -114,3 +114,39 @@ t.test('appends from many callers share group commits', async (t) => {
   t.same(texts(reopened.recovery.records), Array.from({ length: 2000 }, (_, n) => `record-${n}`))
   await reopened.spool.close()
 })
+
+t.test('durable frames are read back from the files in order, across segments, in chunks of any size', async (t) => {
+  const dir = tempDir(t)
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 24, fsync: false, segmentBytes: 200 })
+  const commits: number[] = []
+  spool.onDurable((frames) => commits.push(frames))
+  // Some appends one by one (a commit each, so segments roll), some together (one commit).
+  const appended = []
+  for (let n = 0; n < 20; n++) appended.push(await spool.append(body(n)))
+  appended.push(...await Promise.all(Array.from({ length: 10 }, (_, n) => spool.append(body(20 + n)))))
+  const large = await spool.append(Buffer.alloc(5000, 7))
+  appended.push(large, ...await Promise.all([30, 31].map((n) => spool.append(body(n)))))
+  t.equal(spool.durableFrames, 33)
+  t.equal(commits.at(-1), 33, 'every group commit reports the running count')
+
+  let at = spool.liveStart
+  const read: Array<{ body: Buffer, end: { segment: number, offset: number } }> = []
+  for (let guard = 0; guard < 200; guard++) {
+    const chunk = await spool.readFrames(at, 64)
+    t.equal(chunk.damagedBytes, 0)
+    read.push(...chunk.records)
+    if (chunk.records.length === 0 && chunk.next.segment === at.segment && chunk.next.offset === at.offset) break
+    at = chunk.next
+  }
+  t.equal(read.length, 33, 'every frame once, the one larger than a chunk included')
+  t.same(read.map((r) => r.end), appended.map((r) => r.end), 'with the positions the appends were given')
+  t.same(texts(read.filter((r) => r.body.length < 100)), Array.from({ length: 32 }, (_, n) => `record-${n}`))
+  t.ok(read.some((r) => r.body.length === 5000 && r.body.every((byte) => byte === 7)))
+  t.ok(new Set(read.map((r) => r.end.segment)).size > 3, 'several segments were crossed')
+
+  const more = await spool.append(body(99))
+  const tail = await spool.readFrames(at, 1 << 20)
+  t.same(texts(tail.records), ['record-99'], 'a later append is read from where the last read ended')
+  t.same(tail.next, more.end)
+  await spool.close()
+})
