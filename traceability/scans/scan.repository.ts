@@ -131,40 +131,21 @@ export function createScanRepository () {
     },
 
     /**
-     * Scan rows and the items' new states in one statement (one round trip, atomic on its own), passed
-     * column-wise as arrays (cheaper for the engine than one JSON document per batch). A scan only ever
-     * clears `parent_sscc` (an item sold or fitted leaves its case); packing owns setting it.
+     * Scan rows and the items' new states in one call of `trace_record_scans` (migration 0014: one round
+     * trip, atomic on its own, planned once per connection), passed column-wise as arrays (cheaper for
+     * the engine than one JSON document per batch).
      */
     async insertScansAndStates (q: Queryable, scans: readonly ScanRecord[], states: readonly ItemState[], at: Date): Promise<void> {
       if (scans.length === 0 && states.length === 0) return
       const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
       const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
       await q.query(
-        `WITH scans AS (
-           INSERT INTO trace_scans (id, request_id, code, serial, gtin, lot, sscc, action, result, source, org_id, to_org_id, device_id,
-             work_order_id, actor_role, actor_user_id, consumer_id, lat, lng, city, at, recorded_at, checks, event_id)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-             $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[])
-         )
-         INSERT INTO trace_code_state AS t (serial, gtin, lot, status, holder_org_id, channel_path, ship_from, ship_to, shipped_at,
-           sold_at, sold_by, installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications,
-           consumer_ids, first_verified_at, scans, updated_at)
-         SELECT serial, gtin, lot, status, holder_org_id, channel_path::text[], ship_from, ship_to, shipped_at, sold_at, sold_by,
-           installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications, consumer_ids::text[], first_verified_at, scans, $45
-         FROM unnest($25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
+        `SELECT trace_record_scans($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+           $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[],
+           $25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
            $33::timestamptz[], $34::timestamptz[], $35::text[], $36::timestamptz[], $37::text[], $38::timestamptz[], $39::float8[],
-           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[])
-           AS r(serial, gtin, lot, status, holder_org_id, channel_path, ship_from, ship_to, shipped_at, sold_at, sold_by,
-             installed_at, device_id, last_at, last_lat, last_lng, consumer_verifications, consumer_ids, first_verified_at, scans)
-         ON CONFLICT (serial) DO UPDATE SET status = excluded.status, holder_org_id = excluded.holder_org_id,
-           channel_path = excluded.channel_path, ship_from = excluded.ship_from, ship_to = excluded.ship_to,
-           shipped_at = excluded.shipped_at, sold_at = excluded.sold_at, sold_by = excluded.sold_by,
-           installed_at = excluded.installed_at, device_id = excluded.device_id,
-           parent_sscc = CASE WHEN excluded.status IN ('sold', 'installed') THEN NULL ELSE t.parent_sscc END,
-           last_at = excluded.last_at, last_lat = excluded.last_lat, last_lng = excluded.last_lng,
-           consumer_verifications = excluded.consumer_verifications, consumer_ids = excluded.consumer_ids,
-           first_verified_at = excluded.first_verified_at, scans = excluded.scans, updated_at = excluded.updated_at`,
+           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[], $45::timestamptz)`,
         [
           s((r) => r.id), s((r) => r.requestId), s((r) => r.code), s((r) => r.serial), s((r) => r.gtin), s((r) => r.lot), s((r) => r.sscc),
           s((r) => r.action), s((r) => r.result), s((r) => r.source), s((r) => r.orgId), s((r) => r.toOrgId), s((r) => r.deviceId),
