@@ -58,3 +58,11 @@ t.test('scan ids are UUIDv7, ordered by time and then by creation within a milli
   t.same([...ids].sort(), ids, 'sorted as created, even when the clock steps back')
   t.equal(ids[0]?.replace(/-/g, '').slice(0, 12), Date.parse('2026-11-22T00:00:00Z').toString(16).padStart(12, '0'), 'the first 48 bits are the milliseconds')
 })
+
+t.test('scan ids drawn from one pool of random bytes stay distinct across its refills', async (t) => {
+  const { createTimeOrderedId } = await import('../../traceability/scans/time-ordered-id.js')
+  const next = createTimeOrderedId(() => Date.parse('2026-11-22T00:00:00Z'))
+  // 256 ids use up one 4 KiB pool; 2,000 ids span several refills.
+  const tails = Array.from({ length: 2000 }, () => next().replace(/-/g, '').slice(16))
+  t.equal(new Set(tails).size, tails.length, 'no two ids share their random bits')
+})
