@@ -117,7 +117,9 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   const closedSizes = new Map<number, number>()
   let reader: { segment: number, handle: FileHandle } | null = null
   let backlog = recovery.records.reduce((sum, r) => sum + r.bytes, 0)
-  let queue: QueuedFrame[] = []
+  // Frames waiting for the next group commit, and their callbacks (parallel arrays: no object per message).
+  let queue: Buffer[] = []
+  let callbacks: AppendCallback[] = []
   let flushing: Promise<void> | null = null
   let closed = false
   const spaceWaiters: QueuedFrame[] = []
@@ -152,23 +154,20 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   const flush = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue
+      const done = callbacks
       queue = []
-      const buffers: Buffer[] = new Array(batch.length)
+      callbacks = []
       let total = 0
-      for (let i = 0; i < batch.length; i++) {
-        const frame = (batch[i] as QueuedFrame).frame
-        buffers[i] = frame
-        total += frame.length
-      }
+      for (let i = 0; i < batch.length; i++) total += (batch[i] as Buffer).length
       try {
-        const { bytesWritten } = await handle.writev(buffers, segmentSize)
+        const { bytesWritten } = await handle.writev(batch, segmentSize)
         if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`)
         if (options.fsync) await handle.datasync()
       } catch (error) {
         // Nothing of this batch was acknowledged: cut the file back so later frames stay aligned.
         await handle.truncate(segmentSize).catch(() => {})
         backlog -= total
-        for (const queued of batch) queued.done(error as Error, -1, -1)
+        for (const callback of done) callback(error as Error, -1, -1)
         continue
       }
       const firstOffset = segmentSize
@@ -177,9 +176,9 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       durableFrames += batch.length
       for (const listener of durableListeners) listener(durableFrames)
       let offset = firstOffset
-      for (const queued of batch) {
-        offset += queued.frame.length
-        queued.done(null, segment, offset)
+      for (let i = 0; i < batch.length; i++) {
+        offset += (batch[i] as Buffer).length
+        ;(done[i] as AppendCallback)(null, segment, offset)
       }
       if (segmentSize >= segmentBytes) {
         await handle.close()
@@ -254,13 +253,13 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     })
   }
 
-  const enqueue = (queued: QueuedFrame): void => {
-    const frame = queued.frame
+  const enqueue = (frame: Buffer, done: AppendCallback): void => {
     const length = frame.length - HEADER_BYTES
     frame.writeUInt32LE(MAGIC, 0)
     frame.writeUInt32LE(length, 4)
     frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 8)
-    queue.push(queued)
+    queue.push(frame)
+    callbacks.push(done)
     scheduleFlush()
   }
 
@@ -271,7 +270,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       spaceWaiters.shift()
       backlog += next.frame.length
       if (closed) next.done(new GW_SPOOL_CLOSED(), -1, -1)
-      else enqueue(next)
+      else enqueue(next.frame, next.done)
     }
   }
 
@@ -287,7 +286,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         return
       }
       backlog += frame.length
-      enqueue({ frame, done })
+      enqueue(frame, done)
     },
 
     async append (body) {
