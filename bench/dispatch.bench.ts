@@ -8,7 +8,7 @@
  *    the CPU-time percentiles (process.cpuUsage, ~1 µs resolution, including GC threads) do not, and the
  *    load average is printed so the two can be read together.
  * 2. One simulated day (≥ 300 engineers, ≥ 2,000 orders over the day, hot spots): (a) greedy nearest-
- *    available, (b) Afterline's engine on a rolling horizon, (c) an offline lower bound with full
+ *    available, (b) Afterline's auto-dispatch as the platform runs it, (c) an offline lower bound with full
  *    knowledge of the day (simulators/dispatch/hindsight-bound.ts, explained in dispatch/README.md),
  *    and beside it the best schedule an offline local search finds (simulators/dispatch/offline-plan.ts),
  *    an upper bound on the hindsight optimum: the optimum lies between the two.

@@ -9,6 +9,7 @@ import { createMapService } from './assignment/map.service.js'
 import { createDispatchAudiences } from './audiences.js'
 import { createEngineerPool } from './engine/engineer-pool.js'
 import { DEFAULT_ETA_MODEL } from './engine/geo.js'
+import { DEFAULT_ROUND } from './engine/dispatch-round.js'
 import { DEFAULT_WEIGHTS } from './engine/score.js'
 import { createEngineerRoutes } from './engineers/engineer.routes.js'
 import { createEngineerService } from './engineers/engineer.service.js'
@@ -65,7 +66,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
     db, bus, pool, scope, stations: stations.repository, now,
     intake: { devices, slaPolicies: policies.sla, autoDispatch: policies.autoDispatch, now }
   })
-  const settings = { defaultMaxDistanceKm: config.dispatch.maxDistanceKm, dealerRadiusKm: config.dispatch.dealerRadiusKm, weights: DEFAULT_WEIGHTS, etaModel: DEFAULT_ETA_MODEL }
+  const settings = { defaultMaxDistanceKm: config.dispatch.maxDistanceKm, dealerRadiusKm: config.dispatch.dealerRadiusKm, weights: DEFAULT_WEIGHTS, etaModel: DEFAULT_ETA_MODEL, round: DEFAULT_ROUND }
   const assignment = createAssignmentService({ pool, workOrders, dealerStock: ports.dealerStock ?? NO_DEALER_STOCK, scope, settings, logger, now })
   workOrders.setAssignmentCheck(assignment.checkAssignment)
   workOrders.setAutoDispatcher(assignment.autoDispatch)

@@ -4,7 +4,9 @@ import type { Logger } from '../../core/logger.js'
 import { optimizeBatch } from '../engine/batch-optimizer.js'
 import { createRuleContext, rankCandidates, searchCandidates } from '../engine/candidate-search.js'
 import type { EngineerPool } from '../engine/engineer-pool.js'
-import { haversineKm } from '../engine/geo.js'
+import { planDispatchRound } from '../engine/dispatch-round.js'
+import type { BusyJob, DispatchRoundSettings } from '../engine/dispatch-round.js'
+import { estimateEtaMinutes, haversineKm } from '../engine/geo.js'
 import type { EtaModel } from '../engine/geo.js'
 import { listViolations } from '../engine/hard-rules.js'
 import type { RuleViolation } from '../engine/hard-rules.js'
@@ -24,6 +26,8 @@ export interface AssignmentSettings {
   dealerRadiusKm: number
   weights: ScoreWeights
   etaModel: EtaModel
+  /** Auto-dispatch rounds: look-ahead to engineers finishing soon, and what waiting for them costs. */
+  round: DispatchRoundSettings
 }
 
 export interface AssignmentServiceDeps {
@@ -81,6 +85,34 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     now: now(), limit, weights: settings.weights, etaModel: settings.etaModel, defaultMaxDistanceKm: settings.defaultMaxDistanceKm, dealerParts
   })
 
+  /** Where each held job is and when its engineer is (or, from their live position, should be) on site. */
+  const busyJobs = async (at: number): Promise<BusyJob[]> => (await workOrders.repository.listHeldJobs()).map((job) => {
+    const engineer = pool.get(job.engineerId)
+    const from = engineer === undefined ? null : pool.locate(engineer)
+    const onSiteAt = job.arrivedAt?.getTime() ??
+      at + (from === null ? 0 : estimateEtaMinutes(haversineKm(from, job.location), settings.etaModel) * 60_000)
+    return { engineerId: job.engineerId, site: job.location, onSiteAt }
+  })
+
+  const planRound = async (demands: OrderDemand[], dealerParts: ReadonlyMap<string, ReadonlySet<string>>, at: number) =>
+    planDispatchRound(pool, demands, {
+      now: at,
+      weights: settings.weights,
+      etaModel: settings.etaModel,
+      defaultMaxDistanceKm: settings.defaultMaxDistanceKm,
+      dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Set(),
+      busy: await busyJobs(at),
+      settings: settings.round
+    })
+
+  const explain = (demand: OrderDemand, engineerId: string): Record<string, unknown> | null => {
+    const engineer = pool.get(engineerId)
+    const from = engineer === undefined ? null : pool.locate(engineer)
+    if (engineer === undefined || from === null) return null
+    const explained = scoreCandidate(engineer, demand, haversineKm(from, demand.location), searchOptions(1, new Set()))
+    return { score: explained.score, distanceKm: explained.distanceKm, etaMinutes: explained.etaMinutes, reasons: explained.reasons }
+  }
+
   const service = {
     /** Ranked engineers who pass every hard rule, with the reasons for their score. */
     async candidates (orderId: string, limit: number, principal: Principal | null = null): Promise<{ workOrderId: string, candidates: Scored[] }> {
@@ -104,20 +136,21 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     },
 
     /**
-     * Assign the best candidate; when a concurrent request takes that engineer first, try the next.
-     * Returns the order as it ends up (still `new` when nobody can take it now; the periodic retry
-     * tries again).
+     * A dispatch round for one new (or refused) order: when an engineer finishing nearby soon is the
+     * better match (look-ahead, `engine/dispatch-round.ts`), it waits for the next round; otherwise it
+     * goes to the best candidate, and when a concurrent request takes that engineer first, the next.
+     * Returns the order as it ends up (still `new` when waiting or nobody can take it now).
      */
     async autoDispatch (order: WorkOrder): Promise<WorkOrder> {
       if (order.status !== 'new' || order.location === null) return order
       const demand = toDemand(order)
-      const ranked = searchCandidates(pool, demand, searchOptions(5, await dealerPartsFor(demand)))
+      const dealerParts = await dealerPartsFor(demand)
+      const plan = await planRound([demand], new Map([[demand.id, dealerParts]]), now())
+      if (plan.assignments.length === 0) return order
+      const ranked = searchCandidates(pool, demand, searchOptions(5, dealerParts))
       for (const candidate of ranked) {
-        const explained = scoreCandidate(candidate.engineer, demand, candidate.distanceKm, searchOptions(1, new Set()))
         try {
-          return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, {
-            auto: true, explanation: { score: explained.score, distanceKm: explained.distanceKm, etaMinutes: explained.etaMinutes, reasons: explained.reasons }
-          })
+          return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, { auto: true, explanation: explain(demand, candidate.engineer.id) ?? {} })
         } catch (error) {
           if (isAfterlineError(error) && error.code === 'DSP_ORDER_STATE') return await workOrders.get(order.id)
           if (!isAfterlineError(error) || error.statusCode !== 409) throw error
@@ -127,12 +160,27 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
       return order
     },
 
-    /** Retry auto-dispatch for queued orders under an auto policy (engineers free up over time). */
+    /**
+     * The periodic round: queued orders under an auto policy are matched together (engineers free up
+     * over time); a pair a concurrent request invalidated is left for the next round.
+     */
     async dispatchQueued (): Promise<number> {
-      let assigned = 0
       const queued = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, autoDispatchOnly: true })
-      for (const order of queued) {
-        if ((await service.autoDispatch(order)).status === 'assigned') assigned++
+      if (queued.length === 0) return 0
+      const demands = queued.map(toDemand)
+      const dealerParts = new Map<string, Set<string>>()
+      for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))
+      const plan = await planRound(demands, dealerParts, now())
+      const byId = new Map(demands.map((demand) => [demand.id, demand]))
+      let assigned = 0
+      for (const pair of plan.assignments) {
+        try {
+          await workOrders.assign(pair.orderId, pair.engineerId, SYSTEM_ACTOR, { auto: true, explanation: explain(byId.get(pair.orderId) as OrderDemand, pair.engineerId) ?? {} })
+          assigned++
+        } catch (error) {
+          if (!isAfterlineError(error) || error.statusCode !== 409) throw error
+          deps.logger.debug({ orderId: pair.orderId, engineerId: pair.engineerId, code: error.code }, 'auto-dispatch round: pair taken meanwhile; next round')
+        }
       }
       return assigned
     },

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../core/db/database.js'
 import type { LatLng, Priority, SkillRequirement } from '../engine/types.js'
+import { ACTIVE_STATUSES } from './state-machine.js'
 import type { WorkOrderStatus } from './state-machine.js'
 
 export type WorkOrderSource = 'customer' | 'agent' | 'alert'
@@ -16,6 +17,13 @@ export interface WorkOrderSla {
   breached: boolean
   /** `<deadline>:at_risk` / `<deadline>:breached`, in the order they were raised. */
   flags: string[]
+}
+
+/** A job an engineer holds (`listHeldJobs`). */
+export interface HeldJob {
+  engineerId: string
+  location: LatLng
+  arrivedAt: Date | null
 }
 
 export interface WorkOrder {
@@ -276,6 +284,18 @@ export function createWorkOrderRepository (db: Queryable) {
       const { rows } = await db.query<WorkOrderRow>(
         `SELECT ${COLUMNS} FROM dispatch_work_orders WHERE status NOT IN ('completed', 'cancelled') ORDER BY created_at, number`)
       return rows.map(toWorkOrder)
+    },
+
+    /**
+     * The jobs engineers hold (assigned … on site) with a location: where, and since when on site (null
+     * while not there yet). Auto-dispatch looks ahead to who will be free soon, and where.
+     */
+    async listHeldJobs (): Promise<HeldJob[]> {
+      const { rows } = await db.query<{ engineer_id: string, lat: number, lng: number, arrived_at: Date | null }>(
+        `SELECT engineer_id, lat, lng, arrived_at FROM dispatch_work_orders
+         WHERE status = ANY($1::text[]) AND engineer_id IS NOT NULL AND lat IS NOT NULL AND lng IS NOT NULL`,
+        [ACTIVE_STATUSES])
+      return rows.map((row) => ({ engineerId: row.engineer_id, location: { lat: row.lat, lng: row.lng }, arrivedAt: row.arrived_at }))
     },
 
     /**

@@ -3,6 +3,7 @@ import type { EngineerPool } from '../../dispatch/engine/engineer-pool.js'
 import { estimateEtaMinutes, haversineKm } from '../../dispatch/engine/geo.js'
 import { countParts, findViolation } from '../../dispatch/engine/hard-rules.js'
 import { createRuleContext } from '../../dispatch/engine/candidate-search.js'
+import type { BusyJob } from '../../dispatch/engine/dispatch-round.js'
 import type { LatLng, OrderDemand } from '../../dispatch/engine/types.js'
 import { hashUniform } from './prng.js'
 import { toSnapshot } from './scenario.js'
@@ -15,14 +16,6 @@ import type { Scenario, SimEngineer, SimOrder } from './scenario.js'
  * where they finished. The policy under test only decides who goes where; the simulator refuses any
  * assignment that breaks a hard rule.
  */
-export interface ProjectedEngineer {
-  engineerId: string
-  /** Where the engineer will be when free (the site of the current order). */
-  at: LatLng
-  /** When the dispatcher expects them free (arrival + the mean visit time; now + 5 min when overrunning). */
-  expectedFreeAt: number
-}
-
 export interface SimulationContext {
   readonly now: number
   readonly scenario: Scenario
@@ -30,8 +23,8 @@ export interface SimulationContext {
   /** Released orders waiting for an engineer, in release order. */
   readonly pending: ReadonlyMap<string, OrderDemand>
   readonly defaultMaxDistanceKm: number
-  /** Busy engineers finishing by `horizon` (epoch ms). */
-  projectedFree (horizon: number): ProjectedEngineer[]
+  /** The jobs engineers hold: where, and when they are (or will be) on site — what the platform knows. */
+  busyJobs (): BusyJob[]
   assign (orderId: string, engineerId: string): void
 }
 
@@ -170,16 +163,8 @@ export function simulateDay (scenario: Scenario, policy: SimPolicy, options: { r
     pool,
     pending,
     defaultMaxDistanceKm: DEFAULT_MAX_DISTANCE_KM,
-    projectedFree (horizon) {
-      const result: ProjectedEngineer[] = []
-      for (const [engineerId, job] of jobOf) {
-        const order = orderById.get(job.orderId) as SimOrder
-        if (offAfterJob.has(engineerId)) continue
-        let expectedFreeAt = job.arriveAt + scenario.meanServiceMinutes * MINUTE
-        if (expectedFreeAt <= now) expectedFreeAt = now + 5 * MINUTE
-        if (expectedFreeAt <= horizon) result.push({ engineerId, at: order.location, expectedFreeAt })
-      }
-      return result
+    busyJobs () {
+      return [...jobOf].map(([engineerId, job]) => ({ engineerId, site: (orderById.get(job.orderId) as SimOrder).location, onSiteAt: job.arriveAt }))
     },
     assign (orderId, engineerId) {
       const demand = pending.get(orderId)

@@ -1,9 +1,8 @@
-import { optimizeBatch } from '../../dispatch/engine/batch-optimizer.js'
-import type { ProjectedEngineer } from '../../dispatch/engine/batch-optimizer.js'
+import { DEFAULT_ROUND, planDispatchRound } from '../../dispatch/engine/dispatch-round.js'
+import type { DispatchRoundSettings } from '../../dispatch/engine/dispatch-round.js'
 import { createRuleContext, searchCandidates } from '../../dispatch/engine/candidate-search.js'
 import { DEFAULT_ETA_MODEL, haversineKm } from '../../dispatch/engine/geo.js'
 import { findViolation } from '../../dispatch/engine/hard-rules.js'
-import { unassignedPenalty } from '../../dispatch/engine/urgency.js'
 import type { ScoreWeights } from '../../dispatch/engine/score.js'
 import { DEFAULT_WEIGHTS } from '../../dispatch/engine/score.js'
 import type { EngineerSnapshot, LatLng, OrderDemand } from '../../dispatch/engine/types.js'
@@ -42,41 +41,37 @@ export function createGreedyPolicy (): SimPolicy {
 }
 
 export interface EnginePolicyOptions {
+  /** Minutes between retry rounds (the platform's `DISPATCH_AUTO_RETRY_S`, 60 s by default). */
   tickMinutes?: number
-  /** How far ahead busy engineers are considered (minutes). */
-  lookaheadMinutes?: number
-  waitPerMinute?: number
   weights?: ScoreWeights
-  candidatesPerOrder?: number
+  round?: Partial<DispatchRoundSettings>
 }
 
 /**
- * (b) Afterline's engine on a rolling horizon: every `tickMinutes` all waiting orders are matched at
- * once (min-cost assignment under the hard rules, with SLA urgency in the costs) against the free
- * engineers and, looking ahead, the busy ones who should be free within `lookaheadMinutes` near an
- * order. Orders matched to a soon-free engineer wait for the next round.
+ * (b) Afterline's auto-dispatch as the platform runs it (`dispatch/assignment/assignment.service.ts`):
+ * a new (or refused) order gets a dispatch round of its own at once, and every `tickMinutes` a round
+ * takes all waiting orders together (`planDispatchRound`: min-cost assignment under the hard rules,
+ * SLA urgency in the costs, and a look-ahead to busy engineers expected free soon near an order —
+ * an order matched to one of them waits for the next round).
  */
 export function createEnginePolicy (options: EnginePolicyOptions = {}): SimPolicy {
-  const lookaheadMs = (options.lookaheadMinutes ?? 40) * 60_000
   const weights = options.weights ?? DEFAULT_WEIGHTS
-  const run = (ctx: SimulationContext): void => {
-    if (ctx.pending.size === 0) return
-    const projected: ProjectedEngineer[] = ctx.projectedFree(ctx.now + lookaheadMs).map((p) => {
-      const engineer = ctx.pool.get(p.engineerId) as EngineerSnapshot
-      return { engineer: { ...engineer, status: 'available', activeOrderId: null, position: p.at }, availableAt: p.expectedFreeAt }
-    })
-    const orders = [...ctx.pending.values()]
-    const plan = optimizeBatch(ctx.pool, orders, {
+  const run = (ctx: SimulationContext, orders: OrderDemand[]): void => {
+    if (orders.length === 0) return
+    const plan = planDispatchRound(ctx.pool, orders, {
       now: ctx.now,
-      limit: options.candidatesPerOrder ?? 8,
       weights,
       etaModel: DEFAULT_ETA_MODEL,
       defaultMaxDistanceKm: ctx.defaultMaxDistanceKm,
-      unassignedCost: (order) => unassignedPenalty(order, ctx.now, weights),
-      projected,
-      waitPerMinute: options.waitPerMinute ?? 0.5
+      busy: ctx.busyJobs(),
+      settings: { ...DEFAULT_ROUND, meanVisitMinutes: ctx.scenario.meanServiceMinutes, ...options.round }
     })
     for (const assignment of plan.assignments) ctx.assign(assignment.orderId, assignment.engineerId)
   }
-  return { name: 'afterline_engine', tickMinutes: options.tickMinutes ?? 1, onTick: run }
+  return {
+    name: 'afterline_engine',
+    tickMinutes: options.tickMinutes ?? 1,
+    onOrderReleased: (ctx, orderId) => { run(ctx, [ctx.pending.get(orderId) as OrderDemand]) },
+    onTick: (ctx) => { run(ctx, [...ctx.pending.values()]) }
+  }
 }
