@@ -11,6 +11,13 @@ import { assertIdentifier, collectCsvChunks } from './sql-helpers.js'
 export interface EmbeddedDatabaseOptions {
   /** Folder for the database files; null = in memory (tests). */
   dataDir: string | null
+  /** Start from this dump (`dumpDataDir`) instead of an empty database; only in memory. */
+  fromDump?: Uint8Array
+}
+
+export interface EmbeddedDatabase extends Database {
+  /** The whole data directory as a tar, to open a copy from (`fromDump`). */
+  dumpDataDir (): Promise<Uint8Array>
 }
 
 type Pending = { resolve: (value: QueryResult<unknown>) => void, reject: (error: Error) => void }
@@ -30,14 +37,15 @@ await import(${JSON.stringify(new URL('./embedded-worker.ts', import.meta.url).h
  * connection; a transaction therefore holds a gate that parks other callers' queries until it ends,
  * so nothing from outside can run between its BEGIN and COMMIT.
  */
-export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): Promise<Database> {
+export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  if (options.fromDump !== undefined && options.dataDir !== null) throw new TypeError('a database opened from a dump lives in memory: dataDir must be null')
   let releaseLock = (): void => {}
   if (options.dataDir !== null) {
     fs.mkdirSync(path.dirname(options.dataDir), { recursive: true })
     releaseLock = acquireDataDirLock(options.dataDir)
   }
 
-  const init: WorkerInit = { dataDir: options.dataDir }
+  const init: WorkerInit = { dataDir: options.dataDir, fromDump: options.fromDump ?? null }
   const worker = new Worker(workerBootstrap, { eval: true, workerData: init })
   const pending = new Map<number, Pending>()
   let nextId = 1
@@ -109,9 +117,14 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     exec: async (sql: string) => { await send({ op: 'exec', sql }) }
   }
 
-  const database: Database = {
+  const database: EmbeddedDatabase = {
     driver: 'embedded',
     timescaledb: true,
+
+    async dumpDataDir () {
+      while (inTransaction) await waitForGate()
+      return (await send<Uint8Array>({ op: 'dump' })).rows[0] as Uint8Array
+    },
 
     async query<Row> (sql: string, params: readonly unknown[] = []) {
       while (inTransaction) await waitForGate()

@@ -2,6 +2,8 @@
 export interface WorkerInit {
   /** Folder of the database files; null keeps the database in memory (tests). */
   dataDir: string | null
+  /** A dump of a data directory (tar, from `dumpDataDir`) to start from; in memory only. */
+  fromDump: Uint8Array | null
 }
 
 export type WorkerRequest =
@@ -9,6 +11,8 @@ export type WorkerRequest =
   | { id: number, op: 'exec', sql: string }
   | { id: number, op: 'copy', sql: string, csv: string }
   | { id: number, op: 'close' }
+  /** Answered with the data directory as a tar, the one row. */
+  | { id: number, op: 'dump' }
 
 export interface SerializedDbError {
   message: string

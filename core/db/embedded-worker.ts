@@ -17,6 +17,7 @@ const toNumber = (text: string): number => Number(text)
 async function open (): Promise<PGlite> {
   const db = await PGlite.create({
     ...(init.dataDir === null ? {} : { dataDir: init.dataDir }),
+    ...(init.fromDump === null ? {} : { loadDataDir: new Blob([init.fromDump]) }),
     extensions: { timescaledb },
     parsers: { [types.INT8]: toNumber, [types.NUMERIC]: toNumber }
   })
@@ -48,6 +49,10 @@ async function handle (db: PGlite, request: WorkerRequest): Promise<WorkerRespon
       case 'copy': {
         const result = await db.query(request.sql, [], { blob: new Blob([request.csv]) })
         return { id: request.id, ok: true, rows: [], rowCount: result.affectedRows ?? 0 }
+      }
+      case 'dump': {
+        const tar = await db.dumpDataDir('none')
+        return { id: request.id, ok: true, rows: [new Uint8Array(await tar.arrayBuffer())], rowCount: 1 }
       }
       case 'close': {
         await db.close()

