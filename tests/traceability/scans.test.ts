@@ -227,3 +227,25 @@ forEachDriver(t, 'rewards: split across channel levels, never twice for one code
   await test.platform.db.query('INSERT INTO trace_reward_ledger (id, rule_id, serial, trigger, level, beneficiary, amount, scan_id, created_at) SELECT gen_random_uuid(), rule_id, serial, trigger, level, beneficiary, amount, scan_id, now() FROM trace_reward_ledger LIMIT 1')
     .then(() => t.fail('a second line for one code, trigger and level must be refused'), (error: Error) => t.match(error.message, /duplicate key|unique/))
 })
+
+forEachDriver(t, 'a first verification that pays a reward is written with its ledger lines in one statement on the embedded engine', async (t, driver) => {
+  const { test, brand, scan } = await setup(t, driver)
+  t.equal((await test.request('POST', '/api/reward-rules', { token: brand, body: { trigger: 'consumer_first_verify', amount: 2, shares: { consumer: 0.5, store: 0.5 } } })).status, 201)
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  await moveToStore(scan, code)
+  await scan({ code, action: 'sell', orgId: 'store-wenzhou', at: iso(5) })
+  const db = test.platform.db
+  const transaction = db.transaction
+  let transactions = 0
+  db.transaction = async (fn) => { transactions++; return await transaction.call(db, fn) as never }
+  const verified = await test.request('GET', `/api/verify?code=${encodeURIComponent(code)}&lat=${WENZHOU.lat}&lng=${WENZHOU.lng}&consumerId=consumer-0002`)
+  db.transaction = transaction
+  t.same([verified.status, verified.body.result, verified.body.verifications], [200, 'ok', 1])
+  // The server driver always takes row locks in a transaction; the embedded engine needs none here.
+  t.equal(transactions, driver === 'embedded' ? 0 : 1)
+  const ledger = await test.request('GET', '/api/rewards/ledger', { token: brand })
+  t.same(ledger.body.lines.map((l: any) => [l.trigger, l.level, l.beneficiary, l.amount]).sort(), [
+    ['consumer_first_verify', 'consumer', 'consumer-0002', 1],
+    ['consumer_first_verify', 'store', 'store-wenzhou', 1]
+  ])
+})

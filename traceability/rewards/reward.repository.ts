@@ -37,18 +37,6 @@ export function createRewardRepository () {
       const { rows } = await q.query<RuleRow>('SELECT * FROM trace_reward_rules ORDER BY created_at, id')
       return rows.map(toRule)
     },
-    /** Insert ledger lines; a line for a (serial, trigger, level) already paid is skipped (unique constraint). */
-    async insertLedger (tx: Queryable, lines: ReadonlyArray<Omit<LedgerRecord, 'createdAt'> & { createdAt: Date }>): Promise<number> {
-      if (lines.length === 0) return 0
-      const rows = lines.map((l) => ({ id: l.id, rule_id: l.ruleId, serial: l.serial, trigger: l.trigger, level: l.level, beneficiary: l.beneficiary, amount: l.amount, scan_id: l.scanId, created_at: l.createdAt }))
-      const { rowCount } = await tx.query(
-        `INSERT INTO trace_reward_ledger (id, rule_id, serial, trigger, level, beneficiary, amount, scan_id, created_at)
-         SELECT id, rule_id, serial, trigger, level, beneficiary, amount, scan_id, created_at
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, rule_id uuid, serial text, trigger text, level text, beneficiary text,
-           amount numeric, scan_id uuid, created_at timestamptz)
-         ON CONFLICT (serial, trigger, level) DO NOTHING`, [JSON.stringify(rows)])
-      return rowCount
-    },
     async listLedger (q: Queryable, filter: { beneficiary?: string | undefined, serial?: string | undefined, limit: number, offset: number }): Promise<LedgerRecord[]> {
       const { rows } = await q.query<LedgerRow>(
         `SELECT * FROM trace_reward_ledger WHERE ($1::text IS NULL OR beneficiary = $1) AND ($2::text IS NULL OR serial = $2)

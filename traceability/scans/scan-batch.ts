@@ -8,7 +8,7 @@ import type { LatLng } from '../catalog/territory.js'
 import { alertSubjectOf } from '../alerts/alert-code.js'
 import { TRC_SCAN_ID_REUSED } from '../errors.js'
 import { formatItemUri, formatSsccUri, parseCode } from '../gs1/digital-link.js'
-import type { RewardRepository } from '../rewards/reward.repository.js'
+import type { LedgerRecord } from '../rewards/reward.repository.js'
 import { pickRule, splitReward } from '../rewards/reward-split.js'
 import type { RewardRule, RewardTrigger } from '../rewards/reward-split.js'
 import type { AttributedEvent, EpcisEventSink } from './event-sink.js'
@@ -45,7 +45,6 @@ export interface ScanBatchDeps {
   cache: ItemCache | null
   scans: ScanRepository
   alerts: AlertRepository
-  rewards: RewardRepository
   sink: EpcisEventSink
   hasValidTag: (gtin: string, serial: string) => boolean
   resolver: string
@@ -68,12 +67,12 @@ export async function processScanBatch (deps: ScanBatchDeps, requests: readonly 
     return await deps.db.transaction(async (tx) => await writePlan(deps, tx, await evaluateBatch(deps, tx, true, requests, catalog, rewardRules)))
   }
   // The embedded engine belongs to this process (data-directory lock) and scan batches run one at a time,
-  // so what the batch reads cannot change before it writes. The common batch (scans and states only:
-  // consumer verifications) is then one atomic statement instead of BEGIN, writes, COMMIT.
+  // so what the batch reads cannot change before it writes. The common batch (scans, states and rewards
+  // only: consumer verifications) is then one atomic statement instead of BEGIN, writes, COMMIT.
   const plan = await evaluateBatch(deps, deps.db, false, requests, catalog, rewardRules)
   let result: BatchResult
-  if (plan.alerts.length === 0 && plan.ledger.length === 0 && plan.events.length === 0) {
-    await deps.scans.insertScansAndStates(deps.db, plan.records, plan.states, plan.recordedAt)
+  if (plan.alerts.length === 0 && plan.events.length === 0) {
+    await deps.scans.insertScanBatch(deps.db, plan.records, plan.states, plan.ledger, plan.recordedAt)
     result = { outcomes: plan.outcomes, alertsRaised: [], installed: plan.installed }
   } else {
     result = await deps.db.transaction(async (tx) => await writePlan(deps, tx, plan))
@@ -90,15 +89,14 @@ interface BatchPlan {
   records: ScanRecord[]
   states: ItemState[]
   alerts: AlertUpsert[]
-  ledger: Parameters<RewardRepository['insertLedger']>[1][number][]
+  ledger: LedgerRecord[]
   events: AttributedEvent[]
   installed: InstalledPart[]
 }
 
 async function writePlan (deps: ScanBatchDeps, tx: Transaction, plan: BatchPlan): Promise<BatchResult> {
-  await deps.scans.insertScansAndStates(tx, plan.records, plan.states, plan.recordedAt)
+  await deps.scans.insertScanBatch(tx, plan.records, plan.states, plan.ledger, plan.recordedAt)
   const raised = await writeAlerts(deps.alerts, tx, plan.alerts, plan.recordedAt)
-  await deps.rewards.insertLedger(tx, plan.ledger)
   if (plan.events.length > 0) await deps.sink.recordEvents(tx, plan.events)
   return { outcomes: plan.outcomes, alertsRaised: raised, installed: plan.installed }
 }
@@ -133,7 +131,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
   const states = new Map<string, ItemState>()
   const records: ScanRecord[] = []
   const alerts = new Map<string, AlertUpsert>()
-  const ledger: Parameters<RewardRepository['insertLedger']>[1][number][] = []
+  const ledger: LedgerRecord[] = []
   const events: AttributedEvent[] = []
   const installed: InstalledPart[] = []
   const seenInBatch = new Map<string, ScanOutcome>()

@@ -95,7 +95,7 @@ export function createScanService (deps: ScanServiceDeps) {
       const catalog = await deps.catalog.snapshot()
       const rewardRules = await deps.rewards.rules(catalog.version)
       const result = await processScanBatch({
-        db: deps.db, cache, scans, alerts, rewards: deps.rewards.repository, sink: deps.sink,
+        db: deps.db, cache, scans, alerts, sink: deps.sink,
         hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
       }, requests, catalog, rewardRules)
       result.outcomes.forEach((outcome, i) => {
