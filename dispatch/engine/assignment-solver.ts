@@ -7,7 +7,13 @@
  */
 export const FORBIDDEN = 1e15
 
-export function solveAssignment (costs: Float64Array, rows: number, columns: number): Int32Array {
+/** The optimal dual potentials: cost[r][c] − rows[r] − columns[c] ≥ 0, with equality on the assigned pairs. */
+export interface AssignmentDuals {
+  rows: Float64Array
+  columns: Float64Array
+}
+
+export function solveAssignment (costs: Float64Array, rows: number, columns: number, duals?: AssignmentDuals): Int32Array {
   if (rows > columns) throw new RangeError(`assignment needs rows (${rows}) ≤ columns (${columns})`)
   if (costs.length !== rows * columns) throw new RangeError('costs length must be rows × columns')
   const u = new Float64Array(rows + 1)
@@ -58,6 +64,10 @@ export function solveAssignment (costs: Float64Array, rows: number, columns: num
     } while (column0 !== 0)
   }
 
+  if (duals !== undefined) {
+    duals.rows.set(u.subarray(1))
+    duals.columns.set(v.subarray(1))
+  }
   const assignment = new Int32Array(rows).fill(-1)
   for (let column = 1; column <= columns; column++) {
     const row = owner[column] as number

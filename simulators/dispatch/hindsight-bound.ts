@@ -1,4 +1,5 @@
 import { FORBIDDEN, solveAssignment } from '../../dispatch/engine/assignment-solver.js'
+import type { AssignmentDuals } from '../../dispatch/engine/assignment-solver.js'
 import { DEFAULT_MAX_DISTANCE_KM } from './day-simulation.js'
 import type { SimulationResult } from './day-simulation.js'
 import { createOfflineDay } from './offline-day.js'
@@ -40,6 +41,12 @@ export interface HindsightBound {
   orders: number
   arcs: number
   solveMs: number
+  /** Per order, its predecessor in the bound's solution: an engineer's index (< m) or m + an order's index. */
+  predecessor: Int32Array
+  /** Per order, the earliest any schedule can reach it (epoch ms). */
+  earliest: Float64Array
+  /** The assignment's optimal duals: rows are orders, columns homes (0…m−1) then orders (m…m+n−1). */
+  duals: AssignmentDuals
 }
 
 export interface BoundOptions {
@@ -125,7 +132,8 @@ export function boundDay (day: OfflineDay, mode: BoundMode = 'no_later'): Hindsi
     }
   }
   const started = performance.now()
-  const solution = solveAssignment(costs, n, columns)
+  const duals: AssignmentDuals = { rows: new Float64Array(n), columns: new Float64Array(columns) }
+  const solution = solveAssignment(costs, n, columns, duals)
   const solveMs = performance.now() - started
   let travelKm = 0
   for (let j = 0; j < n; j++) {
@@ -133,5 +141,5 @@ export function boundDay (day: OfflineDay, mode: BoundMode = 'no_later'): Hindsi
     if (cost >= FORBIDDEN) throw new Error(`order ${(day.orders[j] as SimOrder).id} has no feasible predecessor: the reference schedule is inconsistent`)
     travelKm += cost
   }
-  return { travelKm: Math.round(travelKm * 10) / 10, orders: n, arcs, solveMs: Math.round(solveMs) }
+  return { travelKm: Math.round(travelKm * 10) / 10, orders: n, arcs, solveMs: Math.round(solveMs), predecessor: solution, earliest, duals }
 }
