@@ -66,22 +66,58 @@ export async function processScanBatch (deps: ScanBatchDeps, requests: readonly 
     // Another process may scan the same items: read them under row locks, write in the same transaction.
     return await deps.db.transaction(async (tx) => await writePlan(deps, tx, await evaluateBatch(deps, tx, true, requests, catalog, rewardRules)))
   }
-  // The embedded engine belongs to this process (data-directory lock) and scan batches run one at a time,
-  // so what the batch reads cannot change before it writes. The common batch (scans, states and rewards
-  // only: consumer verifications) is then one atomic statement instead of BEGIN, writes, COMMIT.
-  const plan = await evaluateBatch(deps, deps.db, false, requests, catalog, rewardRules)
-  let result: BatchResult
-  if (plan.alerts.length === 0 && plan.events.length === 0) {
-    await deps.scans.insertScanBatch(deps.db, plan.records, plan.states, plan.ledger, plan.recordedAt)
-    result = { outcomes: plan.outcomes, alertsRaised: [], installed: plan.installed }
-  } else {
-    result = await deps.db.transaction(async (tx) => await writePlan(deps, tx, plan))
-  }
+  const plan = await planScanBatch(deps, requests, catalog, rewardRules)
+  const result = await writePlannedBatches(deps, [plan])
   deps.cache?.remember(plan.items)
   return result
 }
 
-interface BatchPlan {
+/**
+ * The embedded engine's first half of a batch: read what it needs (nothing, when every item is in the
+ * cache) and run the checks. The engine belongs to this process (data-directory lock) and its batches
+ * are written one at a time in the order they were planned, so what a plan read cannot change before
+ * it is written.
+ */
+export async function planScanBatch (deps: ScanBatchDeps, requests: readonly ScanRequest[], catalog: CatalogSnapshot, rewardRules: readonly RewardRule[], options: { cachedOnly?: boolean } = {}): Promise<BatchPlan> {
+  return await evaluateBatch(deps, deps.db, false, requests, catalog, rewardRules, options.cachedOnly === true)
+}
+
+/** A plan to be made from the item cache alone needed the database (planScanBatch `cachedOnly`). */
+export class CacheMissed extends Error {
+  constructor (missing: readonly string[]) {
+    super(`scan plan needs the database: ${missing.length === 0 ? 'replay lookup' : missing.slice(0, 3).join(', ')}`)
+    this.name = 'CacheMissed'
+  }
+}
+
+/** Scans, states and rewards only (consumer verifications): plans like this can share one statement. */
+export function isPlainPlan (plan: BatchPlan): boolean {
+  return plan.alerts.length === 0 && plan.events.length === 0 && plan.installed.length === 0
+}
+
+/**
+ * The second half on the embedded engine: plain plans (see isPlainPlan) are written together by one
+ * atomic statement, a later plan's item state replacing an earlier one's; any other plan must come
+ * alone and is written in a transaction with its alerts and EPCIS events.
+ */
+export async function writePlannedBatches (deps: ScanBatchDeps, plans: readonly BatchPlan[]): Promise<BatchResult> {
+  const last = plans[plans.length - 1]
+  if (last === undefined) return { outcomes: [], alertsRaised: [], installed: [] }
+  if (plans.length === 1 && !isPlainPlan(last)) return await deps.db.transaction(async (tx) => await writePlan(deps, tx, last))
+  if (!plans.every(isPlainPlan)) throw new TypeError('only plain scan plans can be written together')
+  const records = plans.length === 1 ? last.records : plans.flatMap((p) => p.records)
+  const ledger = plans.length === 1 ? last.ledger : plans.flatMap((p) => p.ledger)
+  let states = last.states
+  if (plans.length > 1) {
+    const bySerial = new Map<string, ItemState>()
+    for (const plan of plans) for (const state of plan.states) bySerial.set(state.serial, state)
+    states = [...bySerial.values()]
+  }
+  await deps.scans.insertScanBatch(deps.db, records, states, ledger, last.recordedAt)
+  return { outcomes: plans.flatMap((p) => p.outcomes), alertsRaised: [], installed: [] }
+}
+
+export interface BatchPlan {
   recordedAt: Date
   /** Every item the batch read, with its state after the batch. */
   items: LoadedItem[]
@@ -102,9 +138,11 @@ async function writePlan (deps: ScanBatchDeps, tx: Transaction, plan: BatchPlan)
 }
 
 /** Read what the batch needs and run every request's checks in order; nothing is written here. */
-async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean, requests: readonly ScanRequest[], catalog: CatalogSnapshot, rewardRules: readonly RewardRule[]): Promise<BatchPlan> {
+async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean, requests: readonly ScanRequest[], catalog: CatalogSnapshot, rewardRules: readonly RewardRule[], cachedOnly = false): Promise<BatchPlan> {
   const recordedAt = new Date(deps.now())
   const replayable = [...new Set(requests.filter((r) => r.source !== 'verify').map((r) => r.requestId))]
+  // Earlier plans may not be written yet (cachedOnly): the database would not show their scans and states.
+  if (cachedOnly && replayable.length > 0) throw new CacheMissed([])
   const storedByRequest = new Map<string, ScanRecord[]>()
   for (const record of await deps.scans.findByRequests(tx, replayable)) {
     const list = storedByRequest.get(record.requestId) ?? []
@@ -114,6 +152,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
 
   const parsed = requests.map((r) => parseCode(r.code))
   const ssccs = [...new Set(parsed.flatMap((p) => p.ok && p.code.kind === 'sscc' ? [p.code.sscc] : []))]
+  if (cachedOnly && ssccs.length > 0) throw new CacheMissed(ssccs)
   const known = await deps.scans.existingContainers(tx, ssccs)
   const contents = await deps.scans.expandContainers(tx, [...known])
   const serials = new Set<string>()
@@ -126,6 +165,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
     if (cached === undefined) missing.push(serial)
     else loaded.set(serial, cached)
   }
+  if (cachedOnly && missing.length > 0) throw new CacheMissed(missing)
   for (const [serial, item] of await deps.scans.loadItems(tx, missing, lock)) loaded.set(serial, item)
 
   const states = new Map<string, ItemState>()
@@ -147,8 +187,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
   const whereOf = (request: ScanRequest): LatLng | null =>
     request.location ?? (request.orgId === null ? null : catalog.org(request.orgId)?.location ?? null)
 
-  const runItem = (request: ScanRequest, code: string, sscc: string | null): ItemOutcome => {
-    const p = parseCode(code)
+  const runItem = (request: ScanRequest, code: string, sscc: string | null, p: ReturnType<typeof parseCode> = parseCode(code)): ItemOutcome => {
     const itemCode = p.ok && p.code.kind === 'item' ? p.code : null
     const issued = itemCode === null ? null : loaded.get(itemCode.serial)?.issued ?? null
     const before = itemCode === null ? null : stateOf(itemCode.serial)
@@ -182,7 +221,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
       at: request.at, recordedAt, checks: outcome.checks, eventId: null
     })
 
-    const alertCode = alertSubjectOf(code)
+    const alertCode = outcome.alerts.length === 0 ? '' : alertSubjectOf(code)
     for (const raised of outcome.alerts) {
       const key = `${raised.type}|${alertCode}`
       const evidence = { scanId, at: request.at, action: request.action, orgId: request.orgId, location: where, detail: raised.reason }
@@ -265,7 +304,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
         if (items.some((item) => item.result !== 'rejected')) outcome.eventId = recordEvent(request, [formatSsccUri(deps.resolver, sscc)], result)
       }
     } else {
-      const item = runItem(request, request.code, null)
+      const item = runItem(request, request.code, null, p)
       outcome = { scanId: request.requestId, result: item.result, checks: item.checks, eventId: null, items: [item], replayed: false }
       if (item.result !== 'rejected' && item.serial !== null && item.gtin !== null) {
         outcome.eventId = recordEvent(request, [formatItemUri(deps.resolver, item.gtin, item.lot, item.serial)], item.result)

@@ -19,7 +19,8 @@ import type { EpcisEvent, EpcisEventSink } from './event-sink.js'
 import { BIZ_STEP_OF, isOwnCode, scansOfCapturedEvent, ssccsOf } from './epcis-mapping.js'
 import { processScanBatch } from './scan-batch.js'
 import { movedTheItem } from './scan-pipeline.js'
-import type { InstalledPart } from './scan-batch.js'
+import type { BatchResult, InstalledPart } from './scan-batch.js'
+import { createScanWriter } from './scan-writer.js'
 import type { ScanOutcome } from './scan-outcome.js'
 import { createScanHistoryRepository, createScanRepository } from './scan.repository.js'
 import { DEFAULT_CHECK_RULES } from './scan-types.js'
@@ -80,32 +81,56 @@ export function createScanService (deps: ScanServiceDeps) {
   const batchSize = new Histogram({ name: 'afterline_trace_scan_batch_size', help: 'scan requests per group-committed transaction', buckets: [1, 2, 5, 10, 20, 50, 100, 200], registers })
   const batchSeconds = new Histogram({ name: 'afterline_trace_scan_batch_seconds', help: 'time to check and commit one scan batch', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers })
 
-  const publishAfterCommit = async (raised: Awaited<ReturnType<typeof processScanBatch>>): Promise<void> => {
+  const publishAfterCommit = async (raised: BatchResult): Promise<void> => {
     for (const alert of raised.alertsRaised) {
       deps.bus.publish('trace.alert_raised', { alertId: alert.id, type: alert.type, code: alert.code, serial: alert.serial, gtin: alert.gtin, orgId: alert.orgId, reason: alert.reason })
     }
     for (const part of raised.installed) deps.bus.publish('part.installed', await toInstalledEvent(part))
   }
 
-  const writer = createGroupCommit<ScanRequest, ScanOutcome | Error>({
-    maxBatch: MAX_BATCH,
-    isolateFailures: true,
-    onBatch: (size, seconds) => { batchSize.observe(size); batchSeconds.observe(seconds) },
-    async write (requests) {
-      const catalog = await deps.catalog.snapshot()
-      const rewardRules = await deps.rewards.rules(catalog.version)
-      const result = await processScanBatch({
-        db: deps.db, cache, scans, alerts, sink: deps.sink,
-        hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
-      }, requests, catalog, rewardRules)
-      result.outcomes.forEach((outcome, i) => {
-        if (outcome instanceof Error || outcome.replayed) return
-        for (const item of outcome.items) scanCounter.inc({ action: requests[i]?.action ?? 'verify', result: item.result })
-      })
-      await publishAfterCommit(result)
-      return result.outcomes
-    }
-  })
+  const batchDeps = {
+    db: deps.db, cache, scans, alerts, sink: deps.sink,
+    hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
+  }
+  const context = async () => {
+    const catalog = await deps.catalog.snapshot()
+    return { catalog, rewardRules: await deps.rewards.rules(catalog.version) }
+  }
+  const countOutcomes = (requests: readonly ScanRequest[], result: BatchResult): void => {
+    result.outcomes.forEach((outcome, i) => {
+      if (outcome instanceof Error || outcome.replayed) return
+      for (const item of outcome.items) scanCounter.inc({ action: requests[i]?.action ?? 'verify', result: item.result })
+    })
+  }
+
+  // Embedded: requests are checked while earlier ones are being written (scan-writer.ts). Server: one
+  // transaction with row locks per batch, as another process may scan the same items.
+  const writer = cache !== null
+    ? createScanWriter({
+      batch: batchDeps,
+      cache,
+      maxBatch: MAX_BATCH,
+      context,
+      async onCommitted (requests, result, seconds) {
+        batchSize.observe(requests.length)
+        batchSeconds.observe(seconds)
+        countOutcomes(requests, result)
+        // The scans are recorded: a failure to announce them must not fail (and so repeat) them.
+        await publishAfterCommit(result).catch((error: unknown) => { deps.logger.error({ err: error }, 'scan batch events could not be published') })
+      }
+    })
+    : createGroupCommit<ScanRequest, ScanOutcome | Error>({
+      maxBatch: MAX_BATCH,
+      isolateFailures: true,
+      onBatch: (size, seconds) => { batchSize.observe(size); batchSeconds.observe(seconds) },
+      async write (requests) {
+        const { catalog, rewardRules } = await context()
+        const result = await processScanBatch(batchDeps, requests, catalog, rewardRules)
+        countOutcomes(requests, result)
+        await publishAfterCommit(result)
+        return result.outcomes
+      }
+    })
 
   async function submit (request: ScanRequest): Promise<ScanOutcome> {
     const outcome = await writer.submit(request)

@@ -1,0 +1,90 @@
+import t from 'tap'
+import type { Database } from '../../core/db/database.js'
+import { forEachDriver, openTestDatabase } from '../helpers/database.js'
+import { startTestPlatform } from '../helpers/platform.js'
+import type { ScanOutcome } from '../../traceability/index.js'
+import { issueCodes, seedChannel, WENZHOU } from './fixtures.js'
+import { moveToStore, NOW } from './scan-helpers.js'
+
+type Verdict = [ScanOutcome['result'], number | null, string[]]
+const verdictOf = (outcome: ScanOutcome): Verdict =>
+  [outcome.result, outcome.items[0]?.consumerVerifications ?? null, outcome.checks.filter((c) => !c.passed).map((c) => c.name)]
+const nextTurn = async (): Promise<void> => { await new Promise<void>((resolve) => setImmediate(resolve)) }
+
+forEachDriver(t, 'verifications that arrive while earlier ones are being written are checked against the state those left, as if one by one', async (t, driver) => {
+  const test = await startTestPlatform(driver, { now: () => NOW })
+  t.teardown(() => test.close())
+  const brand = await seedChannel(test)
+  const admin = await test.tokenFor('admin')
+  const scan = async (body: Record<string, unknown>) => await test.request('POST', '/api/scans', { token: admin, body })
+  const [overlapped, oneByOne] = await issueCodes(test, brand, 2) as [string, string]
+  await moveToStore(scan, overlapped)
+  await moveToStore(scan, oneByOne)
+  const scans = test.platform.traceability.scans
+  // Six consumers (the fourth distinct one makes it a clone finding), some more than once.
+  const consumers = ['c1', 'c1', 'c2', 'c3', 'c2', 'c4', 'c5', 'c1', 'c6', 'c4']
+  const verify = (code: string, consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
+
+  const expected: Verdict[] = []
+  for (const consumerId of consumers) expected.push(verdictOf(await verify(oneByOne, consumerId)))
+  // Three at once, then the rest in later turns of the event loop, while the first ones are written.
+  const pending: Array<Promise<ScanOutcome>> = consumers.slice(0, 3).map((c) => verify(overlapped, c))
+  for (const consumerId of consumers.slice(3)) {
+    await nextTurn()
+    pending.push(verify(overlapped, consumerId))
+  }
+  const got = (await Promise.all(pending)).map(verdictOf)
+  t.same(got, expected)
+  t.same(got.map((v) => v[1]), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'each counted once, in arrival order')
+  t.same(got.map((v) => v[0]), ['ok', 'ok', 'ok', 'ok', 'ok', 'warning', 'warning', 'warning', 'warning', 'warning'])
+
+  await scans.idle()
+  const serial = overlapped.split('/21/')[1] as string
+  const state = await test.platform.db.query<{ consumer_verifications: number, consumer_ids: string[] }>('SELECT consumer_verifications, consumer_ids FROM trace_code_state WHERE serial = $1', [serial])
+  t.same(state.rows, [{ consumer_verifications: 10, consumer_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] }])
+  const rows = await test.platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE serial = $1 AND source = 'verify'", [serial])
+  t.equal(rows.rows[0]?.n, 10)
+})
+
+t.test('a failed write fails its own request; those checked after it, on its unrecorded state, are checked again from the database', async (t) => {
+  const opened = await openTestDatabase('embedded', { migrate: false, template: true })
+  let failNext = false
+  const db: Database = {
+    ...opened.db,
+    async query<Row> (sql: string, params?: readonly unknown[]) {
+      if (failNext && sql.includes('trace_record_scans')) {
+        failNext = false
+        // Slow, so later verifications are checked while this write is still pending.
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        throw new Error('disk full')
+      }
+      return await opened.db.query<Row>(sql, params)
+    }
+  }
+  const test = await startTestPlatform('embedded', { now: () => NOW, db })
+  t.teardown(async () => { await test.close(); await opened.close() })
+  const brand = await seedChannel(test)
+  const admin = await test.tokenFor('admin')
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
+  const scans = test.platform.traceability.scans
+  const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
+
+  t.equal((await verify('c0')).items[0]?.consumerVerifications, 1)
+  failNext = true
+  const failed = verify('c1')
+  await nextTurn()
+  const later = [verify('c2'), verify('c3')]
+  await nextTurn()
+  later.push(verify('c2'))
+  await t.rejects(failed, { message: 'disk full' })
+  const answers = await Promise.all(later)
+  t.same(answers.map(verdictOf), [['ok', 2, []], ['ok', 3, []], ['ok', 4, []]], 'counted without the failed verification')
+
+  await scans.idle()
+  const serial = code.split('/21/')[1] as string
+  const state = await test.platform.db.query('SELECT consumer_verifications, consumer_ids FROM trace_code_state WHERE serial = $1', [serial])
+  t.same(state.rows, [{ consumer_verifications: 4, consumer_ids: ['c0', 'c2', 'c3'] }])
+  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scans WHERE serial = $1 AND source = 'verify' ORDER BY id", [serial])
+  t.same(rows.rows.map((r) => r.consumer_id), ['c0', 'c2', 'c3', 'c2'])
+})

@@ -1,0 +1,193 @@
+import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
+import { parseCode } from '../gs1/digital-link.js'
+import type { RewardRule } from '../rewards/reward-split.js'
+import { CacheMissed, isPlainPlan, planScanBatch, writePlannedBatches } from './scan-batch.js'
+import type { BatchPlan, BatchResult, ScanBatchDeps } from './scan-batch.js'
+import type { ItemCache } from './item-cache.js'
+import type { ScanOutcome } from './scan-outcome.js'
+import type { ScanRequest } from './scan-types.js'
+
+/**
+ * The scan queue of the embedded engine: requests are checked as soon as they arrive, while earlier
+ * ones are still being written, and written in the order they were checked.
+ *
+ * - *Checked early, in arrival order.* A request whose item is in the item cache (a consumer's
+ *   verification of a known item, or of a code that does not parse) needs nothing from the database:
+ *   it is checked at once against the state the requests before it left, written or not (the cache
+ *   holds that state from the moment a plan is made). Any other request reads the database, so it
+ *   waits until everything before it is written, and so do the ones after it.
+ * - *Written in order, one write at a time.* When a write ends, every plain plan made meanwhile (scans,
+ *   states and rewards only) goes in the next one statement; a plan with alerts or EPCIS events goes
+ *   alone, in a transaction. Each request is answered when its write has committed.
+ * - *A failed write* leaves the plans made after it resting on state that was never recorded: the
+ *   cache forgets every item they touched, and all their requests are checked again one at a time,
+ *   from the database, so a single bad request fails alone.
+ */
+export interface ScanWriterDeps {
+  batch: ScanBatchDeps
+  cache: ItemCache
+  maxBatch: number
+  context: () => Promise<{ catalog: CatalogSnapshot, rewardRules: readonly RewardRule[] }>
+  /** After each commit, before its callers are answered: metrics and bus events. Must not throw. */
+  onCommitted: (requests: readonly ScanRequest[], result: BatchResult, seconds: number) => Promise<void>
+}
+
+interface Waiting {
+  request: ScanRequest
+  resolve: (outcome: ScanOutcome | Error) => void
+  reject: (error: unknown) => void
+}
+
+interface Planned {
+  waiting: Waiting[]
+  plan: BatchPlan
+}
+
+export interface ScanWriter {
+  submit (request: ScanRequest): Promise<ScanOutcome | Error>
+  idle (): Promise<void>
+}
+
+export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
+  let queue: Waiting[] = []
+  const planned: Planned[] = []
+  let planning = false
+  let writing = false
+  let scheduled = false
+  let idleWaiters: Array<() => void> = []
+
+  /** Whether a request can be checked from the cache alone, before earlier plans are written. */
+  const needsNothingStored = (request: ScanRequest): boolean => {
+    if (request.source !== 'verify') return false
+    const parsed = parseCode(request.code)
+    if (!parsed.ok) return true
+    return parsed.code.kind === 'item' && deps.cache.get(parsed.code.serial) !== undefined
+  }
+
+  const isIdle = (): boolean => queue.length === 0 && planned.length === 0 && !planning && !writing
+
+  const wakeIdle = (): void => {
+    if (!isIdle()) return
+    const waiters = idleWaiters
+    idleWaiters = []
+    for (const wake of waiters) wake()
+  }
+
+  const schedule = (): void => {
+    if (scheduled) return
+    scheduled = true
+    // On the next microtask, so requests submitted in the same tick share a plan.
+    queueMicrotask(() => {
+      scheduled = false
+      void plan().then(write).finally(wakeIdle)
+    })
+  }
+
+  /** Check what is queued: from the cache while writes are pending, from the database once all are written. */
+  async function plan (): Promise<void> {
+    if (planning || queue.length === 0) return
+    const everythingWritten = planned.length === 0 && !writing
+    let take = 0
+    if (everythingWritten) take = Math.min(queue.length, deps.maxBatch)
+    else while (take < queue.length && take < deps.maxBatch && needsNothingStored((queue[take] as Waiting).request)) take++
+    if (take === 0) return
+    const waiting = queue.slice(0, take)
+    queue = queue.slice(take)
+    planning = true
+    try {
+      const { catalog, rewardRules } = await deps.context()
+      const made = await planScanBatch(deps.batch, waiting.map((w) => w.request), catalog, rewardRules, { cachedOnly: !everythingWritten })
+      deps.cache.remember(made.items)
+      planned.push({ waiting, plan: made })
+    } catch (error) {
+      // Nothing of it was kept: check each request alone, once everything before it is written (an item
+      // the cache dropped meanwhile, e.g. because a case was packed, is then read again).
+      await whenWritten()
+      await retryOneByOne(waiting, error instanceof CacheMissed ? null : error)
+    } finally {
+      planning = false
+    }
+    if (queue.length > 0) schedule()
+  }
+
+  async function write (): Promise<void> {
+    if (writing || planned.length === 0) return
+    const first = planned[0] as Planned
+    let count = 1
+    if (isPlainPlan(first.plan)) {
+      let requests = first.waiting.length
+      while (count < planned.length && isPlainPlan((planned[count] as Planned).plan) && requests + (planned[count] as Planned).waiting.length <= deps.maxBatch * 4) {
+        requests += (planned[count] as Planned).waiting.length
+        count++
+      }
+    }
+    const group = planned.splice(0, count)
+    const requests = group.flatMap((g) => g.waiting.map((w) => w.request))
+    const waiting = group.flatMap((g) => g.waiting)
+    writing = true
+    const started = performance.now()
+    let result: BatchResult | null = null
+    try {
+      result = await writePlannedBatches(deps.batch, group.map((g) => g.plan))
+    } catch (error) {
+      // Every plan after this one rests on its state: forget all of it and check those requests again.
+      const later = planned.splice(0, planned.length)
+      for (const g of [...group, ...later]) deps.cache.forget(g.plan.items.map((item) => item.issued.serial))
+      writing = true
+      await retryOneByOne(waiting, error)
+      await retryOneByOne(later.flatMap((g) => g.waiting), null)
+    }
+    writing = false
+    if (result !== null) {
+      await deps.onCommitted(requests, result, (performance.now() - started) / 1000)
+      const outcomes = result.outcomes
+      waiting.forEach((w, i) => w.resolve(outcomes[i] as ScanOutcome | Error))
+    }
+    if (planned.length > 0) void write()
+    if (queue.length > 0) schedule()
+    wakeIdle()
+  }
+
+  /** Each request checked from the database and written alone; a lone request that fails gets the error. */
+  async function retryOneByOne (waiting: readonly Waiting[], error: unknown): Promise<void> {
+    if (waiting.length === 1 && error !== null) {
+      (waiting[0] as Waiting).reject(error)
+      return
+    }
+    for (const w of waiting) {
+      const started = performance.now()
+      let result: BatchResult
+      try {
+        const { catalog, rewardRules } = await deps.context()
+        const made = await planScanBatch(deps.batch, [w.request], catalog, rewardRules)
+        result = await writePlannedBatches(deps.batch, [made])
+        deps.cache.remember(made.items)
+      } catch (failure) {
+        w.reject(failure)
+        continue
+      }
+      await deps.onCommitted([w.request], result, (performance.now() - started) / 1000)
+      w.resolve(result.outcomes[0] as ScanOutcome | Error)
+    }
+  }
+
+  async function whenWritten (): Promise<void> {
+    while (writing || planned.length > 0) {
+      if (!writing) await write()
+      else await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+
+  return {
+    submit (request) {
+      return new Promise<ScanOutcome | Error>((resolve, reject) => {
+        queue.push({ request, resolve, reject })
+        schedule()
+      })
+    },
+    async idle () {
+      if (isIdle()) return
+      await new Promise<void>((resolve) => idleWaiters.push(resolve))
+    }
+  }
+}
