@@ -65,7 +65,12 @@ const OPEN_BRACKET = 0x5b
 export async function createIngestService (options: IngestOptions) {
   const now = options.now ?? Date.now
   const { metrics, logger } = options
-  const { spool, recovery } = await openSpool(options.spool)
+  const { spool, recovery } = await openSpool({
+    ...options.spool,
+    waited: metrics.ackLatency.observe,
+    // Not durable (spool closed or disk error): not acknowledged, the devices will resend.
+    onCommitFailed: (error, frames) => { logger.error({ err: error, messages: frames }, 'could not spool device messages; they are not acknowledged') }
+  })
   const loop = createLoopMonitor()
   const listeners = new Set<ReadingsListener>()
   const acceptedTelemetry = metrics.accepted.labels('telemetry')
@@ -164,12 +169,14 @@ export async function createIngestService (options: IngestOptions) {
 
   // Per device, the next free microsecond of server time: readings without a timestamp never collide.
   // Without parsing, a message is assumed to use one microsecond, an array the most one may carry.
-  const nextFree = new Map<string, number>()
+  // A box per device, updated in place: storing a new number in a Map would allocate one per message.
+  const nextFree = new Map<string, { at: number }>()
   const reserveReceivedAt = (deviceId: string, payload: Uint8Array): number => {
     const clock = now() * 1000
-    const free = nextFree.get(deviceId) ?? 0
-    const receivedAt = clock > free ? clock : free
-    nextFree.set(deviceId, receivedAt + (startsWithBracket(payload) ? MAX_SERVER_TIMED_PER_MESSAGE : 1))
+    let free = nextFree.get(deviceId)
+    if (free === undefined) nextFree.set(deviceId, free = { at: 0 })
+    const receivedAt = clock > free.at ? clock : free.at
+    free.at = receivedAt + (startsWithBracket(payload) ? MAX_SERVER_TIMED_PER_MESSAGE : 1)
     return receivedAt
   }
 

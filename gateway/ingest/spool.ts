@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { crc32 } from 'node:zlib'
 import type { FileHandle } from 'node:fs/promises'
 import { GW_SPOOL_CLOSED } from '../errors.js'
@@ -27,6 +28,14 @@ export interface SpoolOptions {
   maxBytes: number
   fsync: boolean
   segmentBytes?: number
+  /**
+   * Told, for every frame made durable, how long it waited from `appendFrame` (seconds): the time a
+   * device waits for its acknowledgement. Measured here, once per group commit, rather than by each
+   * caller wrapping its callback.
+   */
+  waited?: (seconds: number) => void
+  /** A group commit failed: none of its `frames` counts, each caller is told the error too. */
+  onCommitFailed?: (error: Error, frames: number) => void
 }
 
 export interface SpoolPosition {
@@ -97,6 +106,7 @@ const segmentName = (segment: number): string => `${String(segment).padStart(16,
 interface QueuedFrame {
   frame: Buffer
   done: AppendCallback
+  appendedAt: number
 }
 
 export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool, recovery: SpoolRecovery }> {
@@ -120,6 +130,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   // Frames waiting for the next group commit, and their callbacks (parallel arrays: no object per message).
   let queue: Buffer[] = []
   let callbacks: AppendCallback[] = []
+  let appendedAts: number[] = []
   let flushing: Promise<void> | null = null
   let closed = false
   const spaceWaiters: QueuedFrame[] = []
@@ -155,8 +166,10 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     while (queue.length > 0) {
       const batch = queue
       const done = callbacks
+      const appended = appendedAts
       queue = []
       callbacks = []
+      appendedAts = []
       let total = 0
       for (let i = 0; i < batch.length; i++) total += (batch[i] as Buffer).length
       try {
@@ -167,6 +180,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         // Nothing of this batch was acknowledged: cut the file back so later frames stay aligned.
         await handle.truncate(segmentSize).catch(() => {})
         backlog -= total
+        options.onCommitFailed?.(error as Error, batch.length)
         for (const callback of done) callback(error as Error, -1, -1)
         continue
       }
@@ -176,8 +190,11 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       durableFrames += batch.length
       for (const listener of durableListeners) listener(durableFrames)
       let offset = firstOffset
+      const waited = options.waited
+      const committedAt = waited === undefined ? 0 : performance.now()
       for (let i = 0; i < batch.length; i++) {
         offset += (batch[i] as Buffer).length
+        if (waited !== undefined) waited((committedAt - (appended[i] as number)) / 1000)
         ;(done[i] as AppendCallback)(null, segment, offset)
       }
       if (segmentSize >= segmentBytes) {
@@ -253,13 +270,14 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
     })
   }
 
-  const enqueue = (frame: Buffer, done: AppendCallback): void => {
+  const enqueue = (frame: Buffer, done: AppendCallback, appendedAt: number): void => {
     const length = frame.length - HEADER_BYTES
     frame.writeUInt32LE(MAGIC, 0)
     frame.writeUInt32LE(length, 4)
     frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 8)
     queue.push(frame)
     callbacks.push(done)
+    appendedAts.push(appendedAt)
     scheduleFlush()
   }
 
@@ -270,7 +288,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       spaceWaiters.shift()
       backlog += next.frame.length
       if (closed) next.done(new GW_SPOOL_CLOSED(), -1, -1)
-      else enqueue(next.frame, next.done)
+      else enqueue(next.frame, next.done, next.appendedAt)
     }
   }
 
@@ -281,12 +299,13 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
         return
       }
       // A record larger than the whole bound is still accepted when the spool is empty.
+      const appendedAt = options.waited === undefined ? 0 : performance.now()
       if (spaceWaiters.length > 0 || (backlog > 0 && backlog + frame.length > options.maxBytes)) {
-        spaceWaiters.push({ frame, done })
+        spaceWaiters.push({ frame, done, appendedAt })
         return
       }
       backlog += frame.length
-      enqueue(frame, done)
+      enqueue(frame, done, appendedAt)
     },
 
     async append (body) {

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import type { Client, PublishPacket } from 'aedes'
 import type { Logger } from '../../core/logger.js'
 import type { IngestService } from '../ingest/ingest.service.js'
@@ -26,7 +25,7 @@ export function createAuthorizePublish (deps: { sessions: DeviceSessions, ingest
       return
     }
     const session = deps.sessions.get(client)
-    const target = session === undefined ? null : classifyPublish(packet.topic, session.deviceId)
+    const target = session === undefined ? null : classifyPublish(packet.topic, session.topics)
     if (session === undefined || target === null) {
       deps.metrics.aclDenied.inc({ action: 'publish' })
       deps.logger.warn({ deviceId: session?.deviceId, topic: packet.topic }, 'publish outside the device\'s own topics refused')
@@ -41,16 +40,9 @@ export function createAuthorizePublish (deps: { sessions: DeviceSessions, ingest
     }
     // Device data is not broker state: never keep it as a retained message.
     packet.retain = false
-    const started = performance.now()
-    deps.ingest.acceptMessage(session.deviceId, packet.topic, target, packet.payload as Buffer, (error) => {
-      if (error !== null) {
-        // Not durable (spool closed or disk error): not acknowledged, the device will resend.
-        deps.logger.error({ err: error, deviceId: session.deviceId }, 'could not spool a device message')
-        callback(error)
-        return
-      }
-      deps.metrics.ackLatency.observe((performance.now() - started) / 1000)
-      callback(null)
-    })
+    // aedes' own callback goes to the spool as it is (no closure per message): called with null once
+    // the message is durable, or with the error (logged by the ingest service, the message is not
+    // acknowledged and the device resends). The spool also measures the wait (ack latency metric).
+    deps.ingest.acceptMessage(session.deviceId, packet.topic, target, packet.payload as Buffer, callback)
   }
 }

@@ -1,7 +1,11 @@
 import type { Client } from 'aedes'
+import { ownTopics } from './topics.js'
+import type { OwnTopics } from './topics.js'
 
 export interface DeviceSession {
   deviceId: string
+  /** The topics it may publish on. */
+  topics: OwnTopics
   connectedAt: Date
   /** Set when the broker saw the keep-alive expire, to tell that apart from other lost connections. */
   keepaliveExpired: boolean
@@ -19,7 +23,7 @@ export function createDeviceSessions () {
   return {
     get: (client: Client): DeviceSession | undefined => byClient.get(client),
     bind (client: Client, deviceId: string, at: Date): DeviceSession {
-      const session: DeviceSession = { deviceId, connectedAt: at, keepaliveExpired: false, revoked: false }
+      const session: DeviceSession = { deviceId, topics: ownTopics(deviceId), connectedAt: at, keepaliveExpired: false, revoked: false }
       byClient.set(client, session)
       let clients = byDevice.get(deviceId)
       if (clients === undefined) byDevice.set(deviceId, clients = new Set())

@@ -12,7 +12,8 @@ const LAST_SEEN_FLUSH_MS = 5000
  */
 export function createPresence (deps: { repo: DeviceRepository, bus: EventBus, logger: Logger, now?: () => number }) {
   const now = deps.now ?? Date.now
-  const lastSeen = new Map<string, number>()
+  // A box per device, updated in place by every packet (a new number in the Map would be an allocation).
+  const lastSeen = new Map<string, { at: number }>()
   const chains = new Map<string, Promise<void>>()
   let timer: NodeJS.Timeout | null = null
 
@@ -26,7 +27,7 @@ export function createPresence (deps: { repo: DeviceRepository, bus: EventBus, l
   const flushLastSeen = async (): Promise<void> => {
     if (lastSeen.size === 0) return
     const ids = [...lastSeen.keys()]
-    const times = ids.map((id) => new Date(lastSeen.get(id) as number))
+    const times = ids.map((id) => new Date((lastSeen.get(id) as { at: number }).at))
     lastSeen.clear()
     await deps.repo.touchLastSeen(ids, times)
   }
@@ -47,7 +48,9 @@ export function createPresence (deps: { repo: DeviceRepository, bus: EventBus, l
     },
 
     seen (deviceId: string): void {
-      lastSeen.set(deviceId, now())
+      const box = lastSeen.get(deviceId)
+      if (box === undefined) lastSeen.set(deviceId, { at: now() })
+      else box.at = now()
     },
 
     /** A device reporting itself on `devices/{id}/status` (e.g. its Last Will "offline"). */

@@ -15,16 +15,22 @@ export const commandsTopic = (deviceId: string): string => `devices/${deviceId}/
 
 export const THINGSBOARD_TELEMETRY_TOPIC = 'v1/devices/me/telemetry'
 
-export function classifyPublish (topic: string, deviceId: string): PublishTarget | null {
-  if (topic === THINGSBOARD_TELEMETRY_TOPIC) return 'telemetry'
-  const own = `devices/${deviceId}/`
-  if (!topic.startsWith(own)) return null
-  switch (topic.slice(own.length)) {
-    case 'telemetry': return 'telemetry'
-    case 'events': return 'events'
-    case 'status': return 'status'
-    default: return null
-  }
+/** A device's own publish topics, built once per connection. */
+export interface OwnTopics {
+  telemetry: string
+  events: string
+  status: string
+}
+
+export const ownTopics = (deviceId: string): OwnTopics =>
+  ({ telemetry: telemetryTopic(deviceId), events: eventsTopic(deviceId), status: statusTopic(deviceId) })
+
+/** Runs for every PUBLISH: string comparisons only, nothing built. */
+export function classifyPublish (topic: string, own: OwnTopics): PublishTarget | null {
+  if (topic === own.telemetry || topic === THINGSBOARD_TELEMETRY_TOPIC) return 'telemetry'
+  if (topic === own.events) return 'events'
+  if (topic === own.status) return 'status'
+  return null
 }
 
 /** Exact filters only: a wildcard could reach other devices' topics. */

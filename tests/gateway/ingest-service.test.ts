@@ -64,5 +64,5 @@ forEachDriver(t, 'validation waits for the drainer: acknowledged messages are pa
   t.match(text, /afterline_mqtt_messages_accepted_total\{kind="telemetry"\} 3/)
   t.match(text, /afterline_readings_accepted_total 4/)
   t.match(text, /afterline_spool_appended_total 6/)
-  t.match(text, /afterline_ingest_ack_latency_seconds_count 0/, 'ack latency is observed by the MQTT hook, not here')
+  t.match(text, /afterline_ingest_ack_latency_seconds_count 6/, 'every spooled message\'s wait for its acknowledgement is observed')
 })

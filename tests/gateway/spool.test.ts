@@ -150,3 +150,20 @@ t.test('durable frames are read back from the files in order, across segments, i
   t.same(tail.next, more.end)
   await spool.close()
 })
+
+t.test('each frame\'s wait for durability is reported once, counting the time it waited for space', async (t) => {
+  const dir = tempDir(t)
+  const waits: number[] = []
+  const { spool } = await openSpool({ dir, maxBytes: 100, fsync: false, waited: (seconds) => waits.push(seconds) })
+  const a = await spool.append(Buffer.alloc(60))
+  t.equal(waits.length, 1)
+  const second = spool.append(Buffer.alloc(60))
+  await new Promise((resolve) => setTimeout(resolve, 60))
+  t.equal(waits.length, 1, 'nothing reported while the frame waits for space')
+  spool.release(a.end, a.bytes)
+  await second
+  t.equal(waits.length, 2)
+  t.ok((waits[1] as number) >= 0.05, `the wait includes the backpressure (${waits[1]} s)`)
+  t.ok(waits.every((w) => w >= 0 && w < 5))
+  await spool.close()
+})
