@@ -1,7 +1,9 @@
 /**
- * Load generator for bench:ingest, run as its own process: raw MQTT 3.1.1 over TCP (pre-built packets,
- * PUBACKs read as 4-byte frames), so generating load costs far less than handling it. Each device keeps
- * `window` QoS 1 PUBLISHes in flight. Reads its job from stdin; prints one JSON line.
+ * Load generator for bench:ingest, run as its own process: raw MQTT 3.1.1 over TCP (every PUBLISH built
+ * before the clock starts, PUBACKs read as 4-byte frames, the PUBLISHes one read of acknowledgements
+ * releases sent in one write), so generating load costs far less than handling it and the broker, not
+ * the generator, is what is measured. Each device keeps `window` QoS 1 PUBLISHes in flight. Reads its
+ * job from stdin; prints one JSON line.
  */
 import net from 'node:net'
 import { createInterface } from 'node:readline'
@@ -34,38 +36,58 @@ async function connect (device: Job['devices'][number]): Promise<net.Socket> {
   return socket
 }
 
-async function drive (socket: net.Socket, device: Job['devices'][number]): Promise<void> {
+/** A device's PUBLISH packets, all of them, one after the other in one buffer, and where each ends. */
+function buildPublishes (device: Job['devices'][number]): { packets: Buffer, ends: Uint32Array } {
   const topic = `devices/${device.id}/telemetry`
+  const parts: Buffer[] = []
+  const ends = new Uint32Array(job.messages)
+  let at = 0
+  for (let n = 0; n < job.messages; n++) {
+    const packet = mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.base + n, n), qos: 1, messageId: (n % 65535) + 1, retain: false, dup: false })
+    parts.push(packet)
+    at += packet.length
+    ends[n] = at
+  }
+  return { packets: Buffer.concat(parts), ends }
+}
+
+async function drive (socket: net.Socket, publishes: { packets: Buffer, ends: Uint32Array }): Promise<void> {
+  const { packets, ends } = publishes
   let sent = 0
   let acked = 0
   let pending: Buffer = Buffer.alloc(0)
-  const send = (): void => {
-    const n = sent++
-    socket.write(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.base + n, n), qos: 1, messageId: (n % 65535) + 1, retain: false, dup: false }))
+  /** Send PUBLISHes up to number `upTo` (exclusive): consecutive packets, one write. */
+  const sendUpTo = (upTo: number): void => {
+    if (upTo <= sent) return
+    socket.write(packets.subarray(sent === 0 ? 0 : ends[sent - 1], ends[upTo - 1]))
+    sent = upTo
   }
   await new Promise<void>((resolve, reject) => {
     socket.on('data', (data: Buffer) => {
       pending = pending.length === 0 ? data : Buffer.concat([pending, data])
       let offset = 0
+      let released = 0
       while (pending.length - offset >= 4) {
         if (pending[offset] !== 0x40) { reject(new Error(`unexpected packet 0x${pending[offset]?.toString(16)}`)); return }
         offset += 4
         acked++
-        if (sent < job.messages) send()
+        released++
       }
       pending = pending.subarray(offset)
+      sendUpTo(Math.min(job.messages, sent + released))
       if (acked === job.messages) resolve()
     })
     socket.once('close', () => { if (acked < job.messages) reject(new Error(`connection closed after ${acked} acks`)) })
-    for (let i = 0; i < Math.min(job.window, job.messages); i++) send()
+    sendUpTo(Math.min(job.window, job.messages))
   })
 }
 
 const sockets = await Promise.all(job.devices.map(connect))
+const publishes = job.devices.map(buildPublishes)
 process.stdout.write('connected\n')
 await lines.next()
 const started = process.hrtime.bigint()
-await Promise.all(sockets.map((socket, i) => drive(socket, job.devices[i] as Job['devices'][number])))
+await Promise.all(sockets.map((socket, i) => drive(socket, publishes[i] as { packets: Buffer, ends: Uint32Array })))
 const seconds = Number(process.hrtime.bigint() - started) / 1e9
 for (const socket of sockets) socket.end()
 process.stdout.write(JSON.stringify({ seconds, messages: job.devices.length * job.messages }) + '\n')
