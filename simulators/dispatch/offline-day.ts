@@ -95,3 +95,15 @@ export function createOfflineDay (scenario: Scenario, reference: SimulationResul
     parts: orders.map((order) => countParts(order.requiredParts))
   }
 }
+
+/** The reference schedule as routes: per engineer (by index), the orders they served in sequence. */
+export function routesOfSchedule (day: OfflineDay, reference: SimulationResult): number[][] {
+  const indexOfOrder = new Map(day.orders.map((order, j) => [order.id, j]))
+  const indexOfEngineer = new Map(day.engineers.map((engineer, i) => [engineer.id, i]))
+  const routes: number[][] = Array.from({ length: day.m }, () => [])
+  for (const served of [...reference.servedOrders.values()].sort((a, b) => a.arrivedAt - b.arrivedAt)) {
+    const j = indexOfOrder.get(served.orderId)
+    if (j !== undefined) (routes[indexOfEngineer.get(served.engineerId) as number] as number[]).push(j)
+  }
+  return routes
+}

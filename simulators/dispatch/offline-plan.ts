@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_DISTANCE_KM } from './day-simulation.js'
 import type { SimulationResult } from './day-simulation.js'
+import { routesOfSchedule } from './offline-day.js'
 import type { OfflineDay } from './offline-day.js'
 
 /**
@@ -33,13 +34,7 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
   const started = performance.now()
   const { n, m, deadline, release, service, shiftStart, shiftEnd, homeKm, homeDrive, orderKm, orderDrive, isQualified, parts } = day
   const limit = options.timeLimitMs ?? 120_000
-  const indexOfOrder = new Map(day.orders.map((order, j) => [order.id, j]))
-  const indexOfEngineer = new Map(day.engineers.map((engineer, i) => [engineer.id, i]))
-  const routes: number[][] = Array.from({ length: m }, () => [])
-  for (const served of [...reference.servedOrders.values()].sort((a, b) => a.arrivedAt - b.arrivedAt)) {
-    const j = indexOfOrder.get(served.orderId)
-    if (j !== undefined) (routes[indexOfEngineer.get(served.engineerId) as number] as number[]).push(j)
-  }
+  const routes = routesOfSchedule(day, reference)
 
   /** Travel of engineer i driving `route` in order, or -1 when the simulator would not allow it. */
   const travelOf = (i: number, route: readonly number[]): number => {

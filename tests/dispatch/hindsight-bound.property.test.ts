@@ -5,7 +5,7 @@ import { offsetKm } from '../../simulators/dispatch/city.js'
 import { ACCEPT_MINUTES, DEFAULT_MAX_DISTANCE_KM, REJECT_RATE, simulateDay } from '../../simulators/dispatch/day-simulation.js'
 import type { SimulationResult } from '../../simulators/dispatch/day-simulation.js'
 import { boundDay } from '../../simulators/dispatch/hindsight-bound.js'
-import { createOfflineDay } from '../../simulators/dispatch/offline-day.js'
+import { createOfflineDay, routesOfSchedule } from '../../simulators/dispatch/offline-day.js'
 import { planOffline } from '../../simulators/dispatch/offline-plan.js'
 import { createEnginePolicy, createGreedyPolicy } from '../../simulators/dispatch/policies.js'
 import { createRandom, hashUniform } from '../../simulators/dispatch/prng.js'
@@ -107,7 +107,7 @@ t.test('on tiny days solved exactly, each bound ≤ the hindsight optimum ≤ th
       const optimum = findExactOptimum(scenario, reference)
       const day = createOfflineDay(scenario, reference)
       const assignment = boundDay(day)
-      const routes = boundRoutes(day, { iterations: 40 })
+      const routes = await boundRoutes(day, { iterations: 40 })
       const label = `seed ${seed} ${policy.name} +${slackMinutes} min`
       t.ok(optimum <= reference.travelKm + 0.1, `${label}: optimum ${optimum.toFixed(2)} ≤ the policy's ${reference.travelKm}`)
       t.ok(assignment.travelKm <= optimum + 0.1, `${label}: assignment bound ${assignment.travelKm} ≤ optimum ${optimum.toFixed(2)}`)
@@ -130,7 +130,7 @@ t.test('on small days the route bound lies between the assignment bound and the 
     const scenario = createScenario({ seed, engineers: 40, orders: 220 })
     const reference = simulateDay(scenario, createEnginePolicy())
     const day = createOfflineDay(scenario, reference)
-    const routes = boundRoutes(day, { iterations: 40, targetKm: reference.travelKm })
+    const routes = await boundRoutes(day, { iterations: 40, initialRoutes: routesOfSchedule(day, reference) })
     const plan = planOffline(day, reference, { rebuilds: 300 })
     t.ok(routes.travelKm >= routes.assignmentKm - 0.1, `seed ${seed}: route bound ${routes.travelKm} ≥ assignment bound ${routes.assignmentKm}`)
     t.ok(routes.travelKm <= plan.travelKm + 1e-6, `seed ${seed}: route bound ${routes.travelKm} ≤ plan ${plan.travelKm}`)
