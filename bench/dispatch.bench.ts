@@ -9,7 +9,7 @@
  *    load average is printed so the two can be read together.
  * 2. One simulated day (≥ 300 engineers, ≥ 2,000 orders over the day, hot spots): (a) greedy nearest-
  *    available, (b) Afterline's auto-dispatch as the platform runs it, (c) an offline lower bound with full
- *    knowledge of the day (simulators/dispatch/hindsight-bound.ts, explained in dispatch/README.md),
+ *    knowledge of the day (simulators/dispatch/route-bound.ts, explained in dispatch/README.md),
  *    and beside it the best schedule an offline local search finds (simulators/dispatch/offline-plan.ts),
  *    an upper bound on the hindsight optimum: the optimum lies between the two.
  *
@@ -199,7 +199,7 @@ const summary = {
     afterline: day.row(day.engine),
     lower_bound: {
       travel_km: day.bound.travelKm,
-      definition: 'Lagrangian relaxation of "each order served exactly once" with full knowledge of the day: for multipliers found by subgradient search, the sum of the multipliers plus, per engineer, the least reduced travel of any route that engineer could drive (own home, shift, skills, van stock, refusals, reach, real visit times, every order reached no later than Afterline did); a lower bound on the travel of any schedule reaching every order no later than Afterline did',
+      definition: 'Lagrangian relaxation of "each order served exactly once" with full knowledge of the day: for multipliers from column generation (set-partitioning LP duals, box-stabilised), the sum of the multipliers plus, per engineer, the least reduced travel of any route that engineer could drive (own home, shift, skills, van stock at the start of the day, refusals, reach, real visit times, every order reached no later than Afterline did); the best value met. A lower bound on the travel of any schedule reaching every order no later than Afterline did',
       iterations: day.bound.iterations,
       columns: day.bound.columns,
       last_master_lp_km: day.bound.masterLpKm,
