@@ -26,7 +26,7 @@ export interface DispatchRoundSettings {
 }
 
 export const DEFAULT_ROUND: DispatchRoundSettings = Object.freeze({
-  lookaheadMinutes: 50,
+  lookaheadMinutes: 70,
   waitPerMinute: 0.5,
   candidatesPerOrder: 8,
   meanVisitMinutes: 40,

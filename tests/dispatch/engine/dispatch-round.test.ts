@@ -27,7 +27,8 @@ t.test('busy engineers are projected free after the mean visit, soon when overru
   const projected = projectFreeEngineers(pool, [
     { engineerId: 'on-site-30', site: at(0), onSiteAt: NOW - 30 * MINUTE },
     { engineerId: 'overrun', site: at(1), onSiteAt: NOW - 90 * MINUTE },
-    { engineerId: 'just-started', site: at(2), onSiteAt: NOW + 20 * MINUTE },
+    // On site soon, so free 10 minutes after the look-ahead ends.
+    { engineerId: 'just-started', site: at(2), onSiteAt: NOW + (DEFAULT_ROUND.lookaheadMinutes - DEFAULT_ROUND.meanVisitMinutes + 10) * MINUTE },
     { engineerId: 'unknown', site: at(2), onSiteAt: NOW }
   ], NOW)
   t.same(projected.map((p) => [p.engineer.id, (p.availableAt - NOW) / MINUTE, p.engineer.status, p.engineer.position]), [
