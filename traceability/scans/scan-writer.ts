@@ -48,6 +48,8 @@ export interface ScanWriter {
   idle (): Promise<void>
 }
 
+const GATHER_MS = 1
+
 export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
   let queue: Waiting[] = []
   const planned: Planned[] = []
@@ -76,8 +78,8 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
   const schedule = (): void => {
     if (scheduled) return
     scheduled = true
-    // On the next microtask, so requests submitted in the same tick share a plan.
-    queueMicrotask(() => {
+    // After this turn's I/O, so every request read from the sockets in this turn shares a plan.
+    setImmediate(() => {
       scheduled = false
       void plan().then(write).finally(wakeIdle)
     })
@@ -110,8 +112,25 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
     if (queue.length > 0) schedule()
   }
 
+  /**
+   * Under steady load, the requests a write answers come back together, a few at a time: writing the
+   * first few alone would split every round in two writes (each with the statement's fixed cost).
+   * So a write waits, at most GATHER_MS, until nearly as many requests are checked as the last write
+   * had; a lone request (the last write had one) is written at once.
+   */
+  let lastWriteSize = 0
+  let gatherTimer: NodeJS.Timeout | null = null
+  let gathered = false
+  const plannedRequests = (): number => planned.reduce((n, p) => n + p.waiting.length, 0)
+
   async function write (): Promise<void> {
     if (writing || planned.length === 0) return
+    if (!gathered && plannedRequests() < lastWriteSize - Math.ceil(lastWriteSize / 8)) {
+      gatherTimer ??= setTimeout(() => { gatherTimer = null; gathered = true; void write() }, GATHER_MS)
+      return
+    }
+    if (gatherTimer !== null) { clearTimeout(gatherTimer); gatherTimer = null }
+    gathered = false
     const first = planned[0] as Planned
     let count = 1
     if (isPlainPlan(first.plan)) {
@@ -124,6 +143,7 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
     const group = planned.splice(0, count)
     const requests = group.flatMap((g) => g.waiting.map((w) => w.request))
     const waiting = group.flatMap((g) => g.waiting)
+    lastWriteSize = waiting.length
     writing = true
     const started = performance.now()
     let result: BatchResult | null = null
@@ -173,8 +193,10 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
 
   async function whenWritten (): Promise<void> {
     while (writing || planned.length > 0) {
-      if (!writing) await write()
-      else await new Promise<void>((resolve) => setImmediate(resolve))
+      if (!writing) {
+        gathered = true
+        await write()
+      } else await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
 
