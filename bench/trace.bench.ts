@@ -173,7 +173,9 @@ try {
   log(`bare: ${JSON.stringify(bareResult)}`)
   log('verification')
   const before = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE source = 'verify'")).rows[0]?.n ?? 0
+  const cpuBefore = process.cpuUsage()
   const verifyResult = await load(`${baseUrl}/`, CONNECTIONS, DURATION_S, pathsFile)
+  const cpu = process.cpuUsage(cpuBefore)
   const after = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE source = 'verify'")).rows[0]?.n ?? 0
   log(`verify: ${JSON.stringify(verifyResult)}; ${after - before} verifications recorded`)
   Object.assign(summary, {
@@ -181,6 +183,9 @@ try {
     verify_p99_ms: verifyResult.p99_ms,
     verify_p50_ms: verifyResult.p50_ms,
     verify_non2xx: verifyResult.non2xx + verifyResult.errors,
+    // CPU of the server process (HTTP, checks and the database thread) per verification: steadier than
+    // req/s when other work shares the machine.
+    verify_cpu_us_per_req: Math.round((cpu.user + cpu.system) / Math.max(1, verifyResult.requests)),
     verifications_recorded: after - before,
     bare_route_req_per_s: Math.round(bareResult.req_per_s),
     verify_to_bare_ratio: round(verifyResult.req_per_s / bareResult.req_per_s, 3),
