@@ -1,8 +1,7 @@
 /**
  * Load generator for bench:ingest, run as its own process: raw MQTT 3.1.1 over TCP (every PUBLISH built
- * before the clock starts, PUBACKs read as 4-byte frames, the PUBLISHes one read of acknowledgements
- * releases sent in one write), so generating load costs far less than handling it and the broker, not
- * the generator, is what is measured. Each device keeps `window` QoS 1 PUBLISHes in flight. Reads its
+ * before the clock starts, PUBACKs read as 4-byte frames), so generating load costs far less than
+ * handling it. Each PUBLISH goes in its own write, as a device sends them. Each device keeps `window` QoS 1 PUBLISHes in flight. Reads its
  * job from stdin; prints one JSON line.
  */
 import net from 'node:net'
@@ -56,11 +55,9 @@ async function drive (socket: net.Socket, publishes: { packets: Buffer, ends: Ui
   let sent = 0
   let acked = 0
   let pending: Buffer = Buffer.alloc(0)
-  /** Send PUBLISHes up to number `upTo` (exclusive): consecutive packets, one write. */
+  /** Send PUBLISHes up to number `upTo` (exclusive), each in its own write as a device would. */
   const sendUpTo = (upTo: number): void => {
-    if (upTo <= sent) return
-    socket.write(packets.subarray(sent === 0 ? 0 : ends[sent - 1], ends[upTo - 1]))
-    sent = upTo
+    for (; sent < upTo; sent++) socket.write(packets.subarray(sent === 0 ? 0 : ends[sent - 1], ends[sent]))
   }
   await new Promise<void>((resolve, reject) => {
     socket.on('data', (data: Buffer) => {
