@@ -14,6 +14,7 @@ export const configVariables = {
   MQTT_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 1883, doc: 'MQTT port for devices (0 picks a free one)' },
   DATABASE_URL: { schema: { type: 'string', pattern: '^postgres(ql)?://' }, default: null, doc: 'PostgreSQL server (TimescaleDB optional); unset = embedded TimescaleDB in DATA_DIR' },
   DATA_DIR: { schema: { type: 'string', minLength: 1 }, default: './data', doc: 'folder for the embedded database and the ingest spool' },
+  DB_FSYNC: { schema: { type: 'boolean' }, default: true, doc: 'embedded database: flush each commit to disk before answering (false: survives a process kill, not a power cut)' },
   ADMIN_PASSWORD: { schema: { type: 'string', minLength: 8 }, default: null, doc: 'password of the bootstrap user `admin` on first start; unset = generated and printed once' },
   AUTH_SECRET: { schema: { type: 'string', minLength: 32 }, default: null, doc: 'key that signs login tokens; unset = generated once and kept in the database' },
   AUTH_TOKEN_TTL_S: { schema: { type: 'integer', minimum: 60 }, default: 43200, doc: 'lifetime of a login token, seconds' },
@@ -49,7 +50,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   readonly http: { readonly host: string; readonly port: number }
   readonly mqtt: { readonly host: string; readonly port: number }
-  readonly database: { readonly url: string | null; readonly dataDir: string }
+  readonly database: { readonly url: string | null; readonly dataDir: string; readonly fsync: boolean }
   readonly dataDir: string
   readonly admin: { readonly password: string | null }
   readonly auth: { readonly secret: string | null; readonly tokenTtlSeconds: number }
@@ -119,7 +120,7 @@ function toConfig (v: RawConfig): Config {
   return {
     http: { host: v.HTTP_HOST as string, port: v.HTTP_PORT as number },
     mqtt: { host: v.MQTT_HOST as string, port: v.MQTT_PORT as number },
-    database: { url: v.DATABASE_URL as string | null, dataDir: path.join(dataDir, 'db') },
+    database: { url: v.DATABASE_URL as string | null, dataDir: path.join(dataDir, 'db'), fsync: v.DB_FSYNC as boolean },
     dataDir,
     admin: { password: v.ADMIN_PASSWORD as string | null },
     auth: { secret: v.AUTH_SECRET as string | null, tokenTtlSeconds: v.AUTH_TOKEN_TTL_S as number },

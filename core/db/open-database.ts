@@ -7,6 +7,8 @@ export interface OpenDatabaseOptions {
   url: string | null
   /** Embedded data folder; null keeps the embedded database in memory. */
   dataDir: string | null
+  /** Embedded on disk: flush each commit before answering (default true). */
+  fsync?: boolean
   /** Server schema (tests isolate themselves in one). */
   schema?: string
   onIdleError?: (error: Error) => void
@@ -20,5 +22,5 @@ export async function openDatabase (options: OpenDatabaseOptions): Promise<Datab
       ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError })
     })
   }
-  return await openEmbeddedDatabase({ dataDir: options.dataDir })
+  return await openEmbeddedDatabase({ dataDir: options.dataDir, ...(options.fsync === undefined ? {} : { fsync: options.fsync }) })
 }
