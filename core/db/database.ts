@@ -33,6 +33,12 @@ export interface Database extends Queryable {
   exec (sql: string): Promise<void>
   /** Cheap round trip; rejects when the database cannot be reached. */
   ping (): Promise<void>
+  /**
+   * The embedded driver only: `executed` settles once the statement has run (committed, perhaps not
+   * yet on disk), `durable` once its commit is on disk as well. A caller whose next statement needs
+   * only this one committed can send it at `executed`, and answer its own callers at `durable`.
+   */
+  queryStaged?<Row = Record<string, unknown>> (sql: string, params?: readonly unknown[]): { executed: Promise<QueryResult<Row>>, durable: Promise<QueryResult<Row>> }
   close (): Promise<void>
 }
 

@@ -5,7 +5,7 @@ import { CORE_DB_CLOSED, CORE_DB_UNAVAILABLE } from '../errors.js'
 import { acquireDataDirLock } from './data-dir-lock.js'
 import { DatabaseError } from './database.js'
 import type { Database, QueryResult, Transaction } from './database.js'
-import type { WorkerInit, WorkerRequest, WorkerResponse } from './embedded-protocol.js'
+import type { WorkerAnswer, WorkerInit, WorkerRequest, WorkerResponse } from './embedded-protocol.js'
 import { assertIdentifier, collectCsvChunks } from './sql-helpers.js'
 
 export interface EmbeddedDatabaseOptions {
@@ -25,9 +25,17 @@ export interface EmbeddedDatabase extends Database {
   dumpDataDir (): Promise<Uint8Array>
   /** How often the log and data files were flushed to disk (embedded-durability.ts); null in memory. */
   durabilityStats (): Promise<{ walFlushes: number, fileSyncs: number } | null>
+  queryStaged: NonNullable<Database['queryStaged']>
 }
 
-type Pending = { resolve: (value: QueryResult<unknown>) => void, reject: (error: Error) => void }
+interface Pending {
+  resolve: (value: QueryResult<unknown>) => void
+  reject: (error: Error) => void
+  /** Told when the request has run, before its commit is flushed (queryStaged). */
+  executed?: (value: QueryResult<unknown>) => void
+  /** The result, kept between the request having run and its flush. */
+  result?: QueryResult<unknown>
+}
 type WorkerRequestBody = WorkerRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never
 
 const COPY_CHUNK_CHARS = 8 * 1024 * 1024
@@ -60,7 +68,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
   let failure: Error | null = null
 
   const ready = new Promise<void>((resolve, reject) => {
-    const onFirst = (response: WorkerResponse): void => {
+    const onFirst = (response: WorkerAnswer): void => {
       if (response.id !== 0) return
       worker.off('message', onFirst)
       if (response.ok) resolve()
@@ -75,8 +83,23 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     const waiter = pending.get(response.id)
     if (waiter === undefined) return
     pending.delete(response.id)
-    if (response.ok) waiter.resolve({ rows: response.rows, rowCount: response.rowCount })
-    else waiter.reject(new DatabaseError(response.error.message, response.error))
+    if ('flushed' in response) {
+      waiter.resolve(waiter.result as QueryResult<unknown>)
+    } else if ('flushFailed' in response) {
+      waiter.reject(new CORE_DB_UNAVAILABLE(`commit could not be flushed to disk: ${response.flushFailed.message}`))
+    } else if (!response.ok) {
+      waiter.reject(new DatabaseError(response.error.message, response.error))
+    } else {
+      const result = { rows: response.rows, rowCount: response.rowCount }
+      if (response.flushing !== true) {
+        waiter.resolve(result)
+        return
+      }
+      // Run, not yet on disk: answered again once flushed.
+      waiter.result = result
+      pending.set(response.id, waiter)
+      waiter.executed?.(result)
+    }
   })
   const failAll = (error: Error): void => {
     failure = error
@@ -94,11 +117,11 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     throw error
   }
 
-  const send = <Row>(request: WorkerRequestBody): Promise<QueryResult<Row>> => {
+  const send = <Row>(request: WorkerRequestBody, executed?: (result: QueryResult<Row>) => void): Promise<QueryResult<Row>> => {
     if (failure !== null) return Promise.reject(failure)
     const id = nextId++
     return new Promise<QueryResult<Row>>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as Pending['resolve'], reject })
+      pending.set(id, { resolve: resolve as Pending['resolve'], reject, ...(executed === undefined ? {} : { executed: executed as Pending['executed'] }) })
       worker.postMessage({ ...request, id })
     })
   }
@@ -140,6 +163,19 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     async query<Row> (sql: string, params: readonly unknown[] = []) {
       while (inTransaction) await waitForGate()
       return await send<Row>({ op: 'query', sql, params: [...params] })
+    },
+
+    queryStaged<Row> (sql: string, params: readonly unknown[] = []) {
+      let onExecuted!: (result: QueryResult<Row>) => void
+      let onFailed!: (error: unknown) => void
+      const executed = new Promise<QueryResult<Row>>((resolve, reject) => { onExecuted = resolve; onFailed = reject })
+      const durable = (async () => {
+        while (inTransaction) await waitForGate()
+        return await send<Row>({ op: 'query', sql, params: [...params] }, onExecuted)
+      })()
+      // Failing before it ran fails both; once it ran, only `durable` can still fail.
+      durable.then(onExecuted, onFailed)
+      return { executed, durable }
     },
 
     async transaction<T> (fn: (tx: Transaction) => Promise<T>): Promise<T> {

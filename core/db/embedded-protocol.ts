@@ -25,6 +25,15 @@ export interface SerializedDbError {
   constraint: string | undefined
 }
 
-export type WorkerResponse =
-  | { id: number, ok: true, rows: unknown[], rowCount: number }
+/**
+ * A request that committed something on disk is answered twice: once it has run (`flushing: true`),
+ * and once its commit is on disk (`flushed`) or could not be flushed (`flushFailed`).
+ */
+export type WorkerAnswer =
+  | { id: number, ok: true, rows: unknown[], rowCount: number, flushing?: true }
   | { id: number, ok: false, error: SerializedDbError }
+
+export type WorkerResponse =
+  | WorkerAnswer
+  | { id: number, flushed: true }
+  | { id: number, flushFailed: SerializedDbError }

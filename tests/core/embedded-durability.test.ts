@@ -40,6 +40,20 @@ t.test('on disk, every commit is flushed to disk before it is answered; reads ad
   const flushes = (afterConcurrent?.walFlushes ?? 0) - (afterTransaction?.walFlushes ?? 0)
   t.ok(flushes >= 1 && flushes < 100, `100 concurrent commits took ${flushes} flushes`)
 
+  // Staged: told when the statement has run, then again once its commit is on disk.
+  const order: string[] = []
+  const staged = db.queryStaged<{ n: number }>('INSERT INTO durable_test (n) VALUES (999) RETURNING n')
+  const bothDone = Promise.all([
+    staged.executed.then((r) => { order.push(`executed ${String(r.rows[0]?.n)}`) }),
+    staged.durable.then((r) => { order.push(`durable ${String(r.rows[0]?.n)}`) })
+  ])
+  await bothDone
+  t.same(order, ['executed 999', 'durable 999'], 'executed first, durable after, with the same result')
+  const failed = db.queryStaged('INSERT INTO missing_table VALUES (1)')
+  await t.rejects(failed.executed, { code: '42P01' }, 'a statement that fails fails its executed promise')
+  await t.rejects(failed.durable, { code: '42P01' }, 'and its durable one')
+  await db.query('DELETE FROM durable_test WHERE n = 999')
+
   await db.exec('CHECKPOINT')
   t.ok(((await db.durabilityStats())?.fileSyncs ?? 0) > 0, "a checkpoint's flushes of data files reach the disk")
   await db.close()
@@ -56,4 +70,7 @@ t.test('in memory there is nothing to flush', async (t) => {
   const { db, close } = await openTestDatabase('embedded', { migrate: false, template: true })
   t.teardown(close)
   t.equal(await (db as EmbeddedDatabase).durabilityStats(), null)
+  const staged = db.queryStaged?.<{ one: number }>('SELECT 1 AS one')
+  t.equal((await staged?.executed)?.rows[0]?.one, 1)
+  t.equal((await staged?.durable)?.rows[0]?.one, 1)
 })
