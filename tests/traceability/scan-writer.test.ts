@@ -59,6 +59,15 @@ t.test('a failed write fails its own request; those checked after it, on its unr
         throw new Error('disk full')
       }
       return await opened.db.query<Row>(sql, params)
+    },
+    queryStaged<Row> (sql: string, params?: readonly unknown[]) {
+      if (failNext && sql.includes('trace_record_scans')) {
+        failNext = false
+        const failing = new Promise<never>((resolve, reject) => setTimeout(() => reject(new Error('disk full')), 30))
+        failing.catch(() => {})
+        return { executed: failing, durable: failing }
+      }
+      return (opened.db.queryStaged as NonNullable<Database['queryStaged']>)<Row>(sql, params)
     }
   }
   const test = await startTestPlatform('embedded', { now: () => NOW, db })
@@ -87,4 +96,52 @@ t.test('a failed write fails its own request; those checked after it, on its unr
   t.same(state.rows, [{ consumer_verifications: 4, consumer_ids: ['c0', 'c2', 'c3'] }])
   const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scans WHERE serial = $1 AND source = 'verify' ORDER BY id", [serial])
   t.same(rows.rows.map((r) => r.consumer_id), ['c0', 'c2', 'c3', 'c2'])
+})
+
+t.test('the next write goes once the previous one has committed; its callers are answered once it is on disk', async (t) => {
+  const opened = await openTestDatabase('embedded', { migrate: false, template: true })
+  // The first write's flush is held back until released; the others flush at once.
+  let holdFlush: (() => void) | null = null
+  let heldOnce = false
+  let writes = 0
+  const staged = opened.db.queryStaged as NonNullable<Database['queryStaged']>
+  const db: Database = {
+    ...opened.db,
+    queryStaged<Row> (sql: string, params?: readonly unknown[]) {
+      const real = staged<Row>(sql, params)
+      if (!sql.includes('trace_record_scans')) return real
+      writes++
+      if (heldOnce) return real
+      heldOnce = true
+      const released = new Promise<void>((resolve) => { holdFlush = resolve })
+      return { executed: real.executed, durable: real.durable.then(async (result) => { await released; return result }) }
+    }
+  }
+  const test = await startTestPlatform('embedded', { now: () => NOW, db })
+  t.teardown(async () => { await test.close(); await opened.close() })
+  const brand = await seedChannel(test)
+  const admin = await test.tokenFor('admin')
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
+  const scans = test.platform.traceability.scans
+  await scans.idle()
+  writes = 0
+  heldOnce = false
+  const answered: string[] = []
+  const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
+    .then((outcome) => { answered.push(consumerId); return outcome })
+
+  const first = verify('c1')
+  while (holdFlush === null) await nextTurn()
+  const second = verify('c2')
+  const deadline = Date.now() + 5000
+  while (writes < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+  t.equal(writes, 2, 'the second write went while the first was still being flushed')
+  t.same(answered, [], 'nobody was answered before the first flush')
+  ;(holdFlush as unknown as () => void)()
+  const outcomes = await Promise.all([first, second])
+  t.same(outcomes.map((o) => o.items[0]?.consumerVerifications), [1, 2])
+  await scans.idle()
+  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scans WHERE source = 'verify' ORDER BY id")
+  t.same(rows.rows.map((r) => r.consumer_id), ['c1', 'c2'])
 })

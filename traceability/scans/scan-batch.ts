@@ -104,17 +104,41 @@ export async function writePlannedBatches (deps: ScanBatchDeps, plans: readonly 
   const last = plans[plans.length - 1]
   if (last === undefined) return { outcomes: [], alertsRaised: [], installed: [] }
   if (plans.length === 1 && !isPlainPlan(last)) return await deps.db.transaction(async (tx) => await writePlan(deps, tx, last))
+  const merged = mergePlainPlans(plans)
+  await deps.scans.insertScanBatch(deps.db, merged.records, merged.states, merged.ledger, merged.recordedAt)
+  return { outcomes: merged.outcomes, alertsRaised: [], installed: [] }
+}
+
+/**
+ * writePlannedBatches for plain plans on the embedded driver's staged query: `executed` once they are
+ * committed (the next write may go), `durable` with their result once the commit is on disk (their
+ * callers may be answered). Null when the driver has no staged query.
+ */
+export function startPlainWrite (deps: ScanBatchDeps, plans: readonly BatchPlan[]): { executed: Promise<unknown>, durable: Promise<BatchResult> } | null {
+  const db = deps.db
+  if (db.queryStaged === undefined || plans.length === 0) return null
+  const merged = mergePlainPlans(plans)
+  const staged = deps.scans.insertScanBatchStaged(db.queryStaged.bind(db), merged.records, merged.states, merged.ledger, merged.recordedAt)
+  const durable = staged.durable.then((): BatchResult => ({ outcomes: merged.outcomes, alertsRaised: [], installed: [] }))
+  // A write that failed before it ran is handled through `executed`; nobody then waits for this one.
+  durable.catch(() => {})
+  return { executed: staged.executed, durable }
+}
+
+/** Plain plans as one statement's rows, a later plan's item state replacing an earlier one's. */
+function mergePlainPlans (plans: readonly BatchPlan[]): { records: ScanRecord[], states: ItemState[], ledger: LedgerRecord[], recordedAt: Date, outcomes: Array<ScanOutcome | Error> } {
   if (!plans.every(isPlainPlan)) throw new TypeError('only plain scan plans can be written together')
-  const records = plans.length === 1 ? last.records : plans.flatMap((p) => p.records)
-  const ledger = plans.length === 1 ? last.ledger : plans.flatMap((p) => p.ledger)
-  let states = last.states
-  if (plans.length > 1) {
-    const bySerial = new Map<string, ItemState>()
-    for (const plan of plans) for (const state of plan.states) bySerial.set(state.serial, state)
-    states = [...bySerial.values()]
+  const last = plans[plans.length - 1] as BatchPlan
+  if (plans.length === 1) return { records: last.records, states: last.states, ledger: last.ledger, recordedAt: last.recordedAt, outcomes: last.outcomes }
+  const bySerial = new Map<string, ItemState>()
+  for (const plan of plans) for (const state of plan.states) bySerial.set(state.serial, state)
+  return {
+    records: plans.flatMap((p) => p.records),
+    states: [...bySerial.values()],
+    ledger: plans.flatMap((p) => p.ledger),
+    recordedAt: last.recordedAt,
+    outcomes: plans.flatMap((p) => p.outcomes)
   }
-  await deps.scans.insertScanBatch(deps.db, records, states, ledger, last.recordedAt)
-  return { outcomes: plans.flatMap((p) => p.outcomes), alertsRaised: [], installed: [] }
 }
 
 export interface BatchPlan {

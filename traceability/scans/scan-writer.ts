@@ -1,7 +1,7 @@
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import { parseCode } from '../gs1/digital-link.js'
 import type { RewardRule } from '../rewards/reward-split.js'
-import { CacheMissed, isPlainPlan, planScanBatch, writePlannedBatches } from './scan-batch.js'
+import { CacheMissed, isPlainPlan, planScanBatch, startPlainWrite, writePlannedBatches } from './scan-batch.js'
 import type { BatchPlan, BatchResult, ScanBatchDeps } from './scan-batch.js'
 import type { ItemCache } from './item-cache.js'
 import type { ScanOutcome } from './scan-outcome.js'
@@ -18,7 +18,8 @@ import type { ScanRequest } from './scan-types.js'
  *   waits until everything before it is written, and so do the ones after it.
  * - *Written in order, one write at a time.* When a write ends, every plain plan made meanwhile (scans,
  *   states and rewards only) goes in the next one statement; a plan with alerts or EPCIS events goes
- *   alone, in a transaction. Each request is answered when its write has committed.
+ *   alone, in a transaction. Each request is answered when its write has committed and is on disk;
+ *   the next write goes as soon as the previous one has committed, while that commit is flushed.
  * - *A failed write* leaves the plans made after it resting on state that was never recorded: the
  *   cache forgets every item they touched, and all their requests are checked again one at a time,
  *   from the database, so a single bad request fails alone.
@@ -57,6 +58,8 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
   let writing = false
   let scheduled = false
   let idleWaiters: Array<() => void> = []
+  /** Writes committed whose commit is still being flushed to disk (their callers not yet answered). */
+  let flushing = 0
 
   /** Whether a request can be checked from the cache alone, before earlier plans are written. */
   const needsNothingStored = (request: ScanRequest): boolean => {
@@ -66,7 +69,7 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
     return parsed.code.kind === 'item' && deps.cache.get(parsed.code.serial) !== undefined
   }
 
-  const isIdle = (): boolean => queue.length === 0 && planned.length === 0 && !planning && !writing
+  const isIdle = (): boolean => queue.length === 0 && planned.length === 0 && !planning && !writing && flushing === 0
 
   const wakeIdle = (): void => {
     if (!isIdle()) return
@@ -147,9 +150,14 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
     writing = true
     const started = performance.now()
     let result: BatchResult | null = null
+    const plans = group.map((g) => g.plan)
+    const staged = plans.every(isPlainPlan) ? startPlainWrite(deps.batch, plans) : null
+    let failed = false
     try {
-      result = await writePlannedBatches(deps.batch, group.map((g) => g.plan))
+      if (staged === null) result = await writePlannedBatches(deps.batch, plans)
+      else await staged.executed
     } catch (error) {
+      failed = true
       // Every plan after this one rests on its state: forget all of it and check those requests again.
       const later = planned.splice(0, planned.length)
       for (const g of [...group, ...later]) deps.cache.forget(g.plan.items.map((item) => item.issued.serial))
@@ -158,6 +166,20 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
       await retryOneByOne(later.flatMap((g) => g.waiting), null)
     }
     writing = false
+    if (staged !== null && !failed) {
+      // Committed: the next write may go while this one is flushed; its callers wait for the flush.
+      flushing++
+      if (planned.length > 0) void write()
+      if (queue.length > 0) schedule()
+      try {
+        result = await staged.durable
+      } catch (error) {
+        // The engine could not flush its log: it stops, and nothing of this write can be promised.
+        for (const w of waiting) w.reject(error)
+      } finally {
+        flushing--
+      }
+    }
     if (result !== null) {
       await deps.onCommitted(requests, result, (performance.now() - started) / 1000)
       const outcomes = result.outcomes

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../core/db/database.js'
+import type { Database, Queryable } from '../../core/db/database.js'
 import type { LatLng } from '../catalog/territory.js'
 import type { LedgerRecord } from '../rewards/reward.repository.js'
 import type { CheckResult, IssuedItem, ItemState, ItemStatus, ScanAction, ScanResult, ScanSource } from './scan-types.js'
@@ -78,6 +78,39 @@ export function toArrayLiteral (values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
 }
 
+/**
+ * The one statement of a scan batch: scan rows, the items' new states and the reward ledger lines they
+ * earned, through `trace_record_scans` (migration 0014: one round trip, atomic on its own, planned once
+ * per connection), passed column-wise as arrays (cheaper for the engine than one JSON document per
+ * batch). A ledger line already paid (serial, trigger, level) is skipped.
+ */
+function scanBatchStatement (scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): [string, unknown[]] {
+  const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
+  const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
+  const l = <T>(pick: (r: LedgerRecord) => T): T[] => ledger.map(pick)
+  return [
+    `SELECT trace_record_scans($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+           $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[],
+           $25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
+           $33::timestamptz[], $34::timestamptz[], $35::text[], $36::timestamptz[], $37::text[], $38::timestamptz[], $39::float8[],
+           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[], $45::timestamptz,
+           $46::uuid[], $47::uuid[], $48::text[], $49::text[], $50::text[], $51::text[], $52::numeric[], $53::uuid[], $54::timestamptz[])`,
+    [
+      s((r) => r.id), s((r) => r.requestId), s((r) => r.code), s((r) => r.serial), s((r) => r.gtin), s((r) => r.lot), s((r) => r.sscc),
+      s((r) => r.action), s((r) => r.result), s((r) => r.source), s((r) => r.orgId), s((r) => r.toOrgId), s((r) => r.deviceId),
+      s((r) => r.workOrderId), s((r) => r.actorRole), s((r) => r.actorUserId), s((r) => r.consumerId), s((r) => r.location?.lat ?? null),
+      s((r) => r.location?.lng ?? null), s((r) => r.city), s((r) => r.at), s((r) => r.recordedAt), s((r) => JSON.stringify(r.checks)), s((r) => r.eventId),
+      t((r) => r.serial), t((r) => r.gtin), t((r) => r.lot), t((r) => r.status), t((r) => r.holderOrgId), t((r) => toArrayLiteral(r.channelPath)),
+      t((r) => r.shipFrom), t((r) => r.shipTo), t((r) => r.shippedAt), t((r) => r.soldAt), t((r) => r.soldBy), t((r) => r.installedAt),
+      t((r) => r.deviceId), t((r) => r.lastAt), t((r) => r.lastLocation?.lat ?? null), t((r) => r.lastLocation?.lng ?? null),
+      t((r) => r.consumerVerifications), t((r) => toArrayLiteral(r.consumerIds)), t((r) => r.firstVerifiedAt), t((r) => r.scans), at,
+      l((r) => r.id), l((r) => r.ruleId), l((r) => r.serial), l((r) => r.trigger), l((r) => r.level), l((r) => r.beneficiary),
+      l((r) => r.amount), l((r) => r.scanId), l((r) => r.createdAt)
+    ]
+  ]
+}
+
 /** Scans, item state and container contents: the queries of one scan batch, all on the batch's transaction. */
 export function createScanRepository () {
   return {
@@ -131,37 +164,20 @@ export function createScanRepository () {
       return rows.map(toScanRecord)
     },
 
-    /**
-     * Scan rows, the items' new states and the reward ledger lines they earned in one call of
-     * `trace_record_scans` (migration 0014: one round trip, atomic on its own, planned once per
-     * connection), passed column-wise as arrays (cheaper for the engine than one JSON document per
-     * batch). A ledger line already paid (serial, trigger, level) is skipped.
-     */
+    /** Scan rows, the items' new states and their reward ledger lines: see scanBatchStatement. */
     async insertScanBatch (q: Queryable, scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): Promise<void> {
       if (scans.length === 0 && states.length === 0 && ledger.length === 0) return
-      const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
-      const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
-      const l = <T>(pick: (r: LedgerRecord) => T): T[] => ledger.map(pick)
-      await q.query(
-        `SELECT trace_record_scans($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-           $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[],
-           $25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
-           $33::timestamptz[], $34::timestamptz[], $35::text[], $36::timestamptz[], $37::text[], $38::timestamptz[], $39::float8[],
-           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[], $45::timestamptz,
-           $46::uuid[], $47::uuid[], $48::text[], $49::text[], $50::text[], $51::text[], $52::numeric[], $53::uuid[], $54::timestamptz[])`,
-        [
-          s((r) => r.id), s((r) => r.requestId), s((r) => r.code), s((r) => r.serial), s((r) => r.gtin), s((r) => r.lot), s((r) => r.sscc),
-          s((r) => r.action), s((r) => r.result), s((r) => r.source), s((r) => r.orgId), s((r) => r.toOrgId), s((r) => r.deviceId),
-          s((r) => r.workOrderId), s((r) => r.actorRole), s((r) => r.actorUserId), s((r) => r.consumerId), s((r) => r.location?.lat ?? null),
-          s((r) => r.location?.lng ?? null), s((r) => r.city), s((r) => r.at), s((r) => r.recordedAt), s((r) => JSON.stringify(r.checks)), s((r) => r.eventId),
-          t((r) => r.serial), t((r) => r.gtin), t((r) => r.lot), t((r) => r.status), t((r) => r.holderOrgId), t((r) => toArrayLiteral(r.channelPath)),
-          t((r) => r.shipFrom), t((r) => r.shipTo), t((r) => r.shippedAt), t((r) => r.soldAt), t((r) => r.soldBy), t((r) => r.installedAt),
-          t((r) => r.deviceId), t((r) => r.lastAt), t((r) => r.lastLocation?.lat ?? null), t((r) => r.lastLocation?.lng ?? null),
-          t((r) => r.consumerVerifications), t((r) => toArrayLiteral(r.consumerIds)), t((r) => r.firstVerifiedAt), t((r) => r.scans), at,
-          l((r) => r.id), l((r) => r.ruleId), l((r) => r.serial), l((r) => r.trigger), l((r) => r.level), l((r) => r.beneficiary),
-          l((r) => r.amount), l((r) => r.scanId), l((r) => r.createdAt)
-        ])
+      const [sql, params] = scanBatchStatement(scans, states, ledger, at)
+      await q.query(sql, params)
+    },
+
+    /**
+     * insertScanBatch on the embedded driver's staged query: `executed` once the rows are committed,
+     * `durable` once that commit is on disk.
+     */
+    insertScanBatchStaged (queryStaged: NonNullable<Database['queryStaged']>, scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): { executed: Promise<unknown>, durable: Promise<unknown> } {
+      const [sql, params] = scanBatchStatement(scans, states, ledger, at)
+      return queryStaged(sql, params)
     }
   }
 }

@@ -127,7 +127,9 @@ export function createScanService (deps: ScanServiceDeps) {
         const { catalog, rewardRules } = await context()
         const result = await processScanBatch(batchDeps, requests, catalog, rewardRules)
         countOutcomes(requests, result)
-        await publishAfterCommit(result)
+        // Committed: a failure to announce the batch must not fail it (the group commit would then
+        // write its requests again, one by one).
+        await publishAfterCommit(result).catch((error: unknown) => { deps.logger.error({ err: error }, 'scan batch events could not be published') })
         return result.outcomes
       }
     })
