@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { Test } from 'tap'
 import type { Database } from '../../core/db/database.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
@@ -10,6 +11,17 @@ type Verdict = [ScanOutcome['result'], number | null, string[]]
 const verdictOf = (outcome: ScanOutcome): Verdict =>
   [outcome.result, outcome.items[0]?.consumerVerifications ?? null, outcome.checks.filter((c) => !c.passed).map((c) => c.name)]
 const nextTurn = async (): Promise<void> => { await new Promise<void>((resolve) => setImmediate(resolve)) }
+
+/** A platform on `db` (closed, then `closeDb`, at teardown) with one code moved to the store's shelf. */
+async function platformWithCodeInStore (t: Test, db: Database, closeDb: () => Promise<void>) {
+  const test = await startTestPlatform('embedded', { now: () => NOW, db })
+  t.teardown(async () => { await test.close(); await closeDb() })
+  const brand = await seedChannel(test)
+  const admin = await test.tokenFor('admin')
+  const [code] = await issueCodes(test, brand, 1) as [string]
+  await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
+  return { test, scans: test.platform.traceability.scans, code }
+}
 
 forEachDriver(t, 'verifications that arrive while earlier ones are being written are checked against the state those left, as if one by one', async (t, driver) => {
   const test = await startTestPlatform(driver, { now: () => NOW })
@@ -70,13 +82,7 @@ t.test('a failed write fails its own request; those checked after it, on its unr
       return (opened.db.queryStaged as NonNullable<Database['queryStaged']>)<Row>(sql, params)
     }
   }
-  const test = await startTestPlatform('embedded', { now: () => NOW, db })
-  t.teardown(async () => { await test.close(); await opened.close() })
-  const brand = await seedChannel(test)
-  const admin = await test.tokenFor('admin')
-  const [code] = await issueCodes(test, brand, 1) as [string]
-  await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
-  const scans = test.platform.traceability.scans
+  const { test, scans, code } = await platformWithCodeInStore(t, db, opened.close)
   const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
 
   t.equal((await verify('c0')).items[0]?.consumerVerifications, 1)
@@ -117,13 +123,7 @@ t.test('the next write goes once the previous one has committed; its callers are
       return { executed: real.executed, durable: real.durable.then(async (result) => { await released; return result }) }
     }
   }
-  const test = await startTestPlatform('embedded', { now: () => NOW, db })
-  t.teardown(async () => { await test.close(); await opened.close() })
-  const brand = await seedChannel(test)
-  const admin = await test.tokenFor('admin')
-  const [code] = await issueCodes(test, brand, 1) as [string]
-  await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
-  const scans = test.platform.traceability.scans
+  const { test, scans, code } = await platformWithCodeInStore(t, db, opened.close)
   await scans.idle()
   writes = 0
   heldOnce = false
