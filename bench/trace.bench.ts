@@ -172,11 +172,11 @@ try {
   const bareResult = await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/bare`, CONNECTIONS, DURATION_S)
   log(`bare: ${JSON.stringify(bareResult)}`)
   log('verification')
-  const before = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE source = 'verify'")).rows[0]?.n ?? 0
+  const before = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scan_log WHERE source = 'verify'")).rows[0]?.n ?? 0
   const cpuBefore = process.cpuUsage()
   const verifyResult = await load(`${baseUrl}/`, CONNECTIONS, DURATION_S, pathsFile)
   const cpu = process.cpuUsage(cpuBefore)
-  const after = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE source = 'verify'")).rows[0]?.n ?? 0
+  const after = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scan_log WHERE source = 'verify'")).rows[0]?.n ?? 0
   log(`verify: ${JSON.stringify(verifyResult)}; ${after - before} verifications recorded`)
   Object.assign(summary, {
     verify_req_per_s: Math.round(verifyResult.req_per_s),

@@ -4,6 +4,7 @@ import type { Database } from '../../core/db/database.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
 import type { ScanOutcome } from '../../traceability/index.js'
+import { createScanRepository } from '../../traceability/scans/scan.repository.js'
 import { issueCodes, seedChannel, WENZHOU } from './fixtures.js'
 import { moveToStore, NOW } from './scan-helpers.js'
 
@@ -54,8 +55,10 @@ forEachDriver(t, 'verifications that arrive while earlier ones are being written
   const serial = overlapped.split('/21/')[1] as string
   const state = await test.platform.db.query<{ consumer_verifications: number, consumer_ids: string[] }>('SELECT consumer_verifications, consumer_ids FROM trace_code_state WHERE serial = $1', [serial])
   t.same(state.rows, [{ consumer_verifications: 10, consumer_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] }])
-  const rows = await test.platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scans WHERE serial = $1 AND source = 'verify'", [serial])
+  const rows = await test.platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scan_log WHERE serial = $1 AND source = 'verify'", [serial])
   t.equal(rows.rows[0]?.n, 10)
+  const narrow = await test.platform.db.query<{ n: number }>('SELECT count(*) AS n FROM trace_verifications WHERE serial = $1', [serial])
+  t.equal(narrow.rows[0]?.n, 5, 'the five that passed every check are narrow rows')
 })
 
 t.test('a failed write fails its own request; those checked after it, on its unrecorded state, are checked again from the database', async (t) => {
@@ -98,9 +101,9 @@ t.test('a failed write fails its own request; those checked after it, on its unr
 
   await scans.idle()
   const serial = code.split('/21/')[1] as string
-  const state = await test.platform.db.query('SELECT consumer_verifications, consumer_ids FROM trace_code_state WHERE serial = $1', [serial])
-  t.same(state.rows, [{ consumer_verifications: 4, consumer_ids: ['c0', 'c2', 'c3'] }])
-  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scans WHERE serial = $1 AND source = 'verify' ORDER BY id", [serial])
+  const stored = (await createScanRepository().loadItems(test.platform.db, [serial], false)).get(serial)?.state
+  t.same([stored?.consumerVerifications, stored?.consumerIds], [4, ['c0', 'c2', 'c3']], 'the item as read back from the database')
+  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scan_log WHERE serial = $1 AND source = 'verify' ORDER BY id", [serial])
   t.same(rows.rows.map((r) => r.consumer_id), ['c0', 'c2', 'c3', 'c2'])
 })
 
@@ -142,6 +145,43 @@ t.test('the next write goes once the previous one has committed; its callers are
   const outcomes = await Promise.all([first, second])
   t.same(outcomes.map((o) => o.items[0]?.consumerVerifications), [1, 2])
   await scans.idle()
-  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scans WHERE source = 'verify' ORDER BY id")
+  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scan_log WHERE source = 'verify' ORDER BY id")
   t.same(rows.rows.map((r) => r.consumer_id), ['c1', 'c2'])
+})
+
+forEachDriver(t, "consumers' verifications that passed every check are narrow rows; the item read again after a restart counts them all", async (t, driver) => {
+  const opened = await openTestDatabase(driver, { migrate: false, template: true })
+  t.teardown(opened.close)
+  const first = await platformWithCodeInStore(t, opened.db, async () => {})
+  const serial = first.code.split('/21/')[1] as string
+  const at = (minutes: number) => new Date(NOW - 3_600_000 + minutes * 60_000)
+  const verify = async (scans: typeof first.scans, consumerId: string, minutes: number) =>
+    await scans.verify(first.code, { location: WENZHOU, consumerId, at: at(minutes) })
+  t.same(verdictOf(await verify(first.scans, 'c1', 0)), ['ok', 1, []])
+  t.same(verdictOf(await verify(first.scans, 'c2', 1)), ['ok', 2, []])
+  t.same(verdictOf(await verify(first.scans, 'c1', 2)), ['ok', 3, []])
+  await first.scans.idle()
+  const narrow = await opened.db.query<{ consumer_id: string }>('SELECT consumer_id FROM trace_verifications WHERE serial = $1 ORDER BY seq', [serial])
+  t.same(narrow.rows.map((r) => r.consumer_id), ['c1', 'c2', 'c1'])
+  const stored = await opened.db.query<{ consumer_verifications: number }>('SELECT consumer_verifications FROM trace_code_state WHERE serial = $1', [serial])
+  t.same(stored.rows, [{ consumer_verifications: 0 }], 'the stored state was not rewritten by them')
+
+  const brand = await first.test.tokenFor('brand')
+  // A new process (no item cache) reads the item: its state replays the three rows.
+  await first.test.close()
+  const second = await startTestPlatform(driver, { now: () => NOW, db: opened.db })
+  t.teardown(() => second.close())
+  const scans = second.platform.traceability.scans
+  const again = await verify(scans, 'c3', 3)
+  t.same(verdictOf(again), ['ok', 4, []])
+  t.equal(again.items[0]?.firstVerifiedAt?.toISOString(), at(0).toISOString(), 'first verified by the first of them')
+  const clone = await verify(scans, 'c4', 4)
+  t.same(verdictOf(clone), ['warning', 5, ['consumer_verifications']], 'the fourth distinct consumer is a clone finding')
+  await scans.idle()
+  // The warning is a full scan: it stores the state, counting every narrow row before it.
+  const state = await opened.db.query<{ consumer_verifications: number, consumer_ids: string[], verification_rows: number }>(
+    'SELECT consumer_verifications, consumer_ids, verification_rows FROM trace_code_state WHERE serial = $1', [serial])
+  t.same(state.rows, [{ consumer_verifications: 5, consumer_ids: ['c1', 'c2', 'c3', 'c4'], verification_rows: 4 }])
+  const kpis = await second.request('GET', `/api/trace-analytics/kpis?from=${new Date(NOW - 86_400_000).toISOString()}&to=${new Date(NOW + 60_000).toISOString()}`, { token: brand })
+  t.match(kpis.body, { consumerVerifications: 5, activatedConsumers: 4, consumerVerifiedCodes: 1 }, 'reports count the narrow rows')
 })

@@ -5,7 +5,7 @@ export interface Range {
   to: Date
 }
 
-/** Read-only aggregates over scans, item state, batches, rewards and alerts. */
+/** Read-only aggregates over scans (trace_scan_log: full scans and narrow verifications), item state, batches, rewards and alerts. */
 export function createAnalyticsRepository (db: Queryable) {
   return {
     async kpis (range: Range) {
@@ -14,10 +14,11 @@ export function createAnalyticsRepository (db: Queryable) {
           "SELECT coalesce(sum(quantity), 0) AS issued, count(*) AS batches FROM trace_code_batches WHERE status = 'issued'"),
         db.query<{ scans: number, codes: number, verifications: number }>(
           `SELECT count(*) AS scans, count(DISTINCT serial) AS codes, count(*) FILTER (WHERE action = 'verify' AND actor_role = 'consumer') AS verifications
-           FROM trace_scans WHERE at >= $1 AND at < $2`, [range.from, range.to]),
+           FROM trace_scan_log WHERE at >= $1 AND at < $2`, [range.from, range.to]),
         db.query<{ consumers: number, verified_codes: number }>(
-          `SELECT (SELECT count(DISTINCT consumer_id) FROM trace_scans WHERE consumer_id IS NOT NULL AND result <> 'rejected') AS consumers,
-                  (SELECT count(*) FROM trace_code_state WHERE first_verified_at IS NOT NULL) AS verified_codes`),
+          `SELECT (SELECT count(DISTINCT consumer_id) FROM trace_scan_log WHERE consumer_id IS NOT NULL AND result <> 'rejected') AS consumers,
+                  (SELECT count(*) FROM (SELECT serial FROM trace_code_state WHERE first_verified_at IS NOT NULL
+                                         UNION SELECT serial FROM trace_verifications) verified) AS verified_codes`),
         db.query<{ amount: number, lines: number }>(
           'SELECT coalesce(sum(amount), 0) AS amount, count(*) AS lines FROM trace_reward_ledger WHERE created_at >= $1 AND created_at < $2', [range.from, range.to]),
         db.query<{ type: string, n: number }>("SELECT type, count(*) AS n FROM trace_alerts WHERE status = 'open' GROUP BY type ORDER BY type")
@@ -41,7 +42,7 @@ export function createAnalyticsRepository (db: Queryable) {
       const [scans, issued] = await Promise.all([
         db.query<{ day: Date, action: string, result: string, n: number }>(
           `SELECT date_trunc('day', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, action, result, count(*) AS n
-           FROM trace_scans WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, [range.from, range.to]),
+           FROM trace_scan_log WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, [range.from, range.to]),
         db.query<{ day: Date, n: number }>(
           `SELECT date_trunc('day', issued_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, sum(quantity) AS n
            FROM trace_code_batches WHERE status = 'issued' AND issued_at >= $1 AND issued_at < $2 GROUP BY 1 ORDER BY 1`, [range.from, range.to])
@@ -51,7 +52,7 @@ export function createAnalyticsRepository (db: Queryable) {
 
     async topCities (range: Range, limit: number) {
       const { rows } = await db.query<{ city: string, scans: number, verifications: number }>(
-        `SELECT city, count(*) AS scans, count(*) FILTER (WHERE action = 'verify') AS verifications FROM trace_scans
+        `SELECT city, count(*) AS scans, count(*) FILTER (WHERE action = 'verify') AS verifications FROM trace_scan_log
          WHERE city IS NOT NULL AND at >= $1 AND at < $2 GROUP BY city ORDER BY scans DESC, city LIMIT $3`, [range.from, range.to, limit])
       return rows
     },

@@ -13,8 +13,8 @@ import { pickRule, splitReward } from '../rewards/reward-split.js'
 import type { RewardRule, RewardTrigger } from '../rewards/reward-split.js'
 import type { AttributedEvent, EpcisEventSink } from './event-sink.js'
 import { eventIdOf, toEpcisEvent } from './epcis-mapping.js'
-import { applyScan, runChecks } from './scan-pipeline.js'
-import type { LoadedItem, ScanRecord, ScanRepository } from './scan.repository.js'
+import { applyScan, isPassedConsumerVerification, runChecks } from './scan-pipeline.js'
+import type { LoadedItem, ScanBatchRows, ScanRecord, ScanRepository, VerificationRecord } from './scan.repository.js'
 import type { ItemCache } from './item-cache.js'
 import { outcomeFromRecords, summariseContainer, worstResult } from './scan-outcome.js'
 import type { ItemOutcome, ScanOutcome } from './scan-outcome.js'
@@ -105,7 +105,7 @@ export async function writePlannedBatches (deps: ScanBatchDeps, plans: readonly 
   if (last === undefined) return { outcomes: [], alertsRaised: [], installed: [] }
   if (plans.length === 1 && !isPlainPlan(last)) return await deps.db.transaction(async (tx) => await writePlan(deps, tx, last))
   const merged = mergePlainPlans(plans)
-  await deps.scans.insertScanBatch(deps.db, merged.records, merged.states, merged.ledger, merged.recordedAt)
+  await deps.scans.insertScanBatch(deps.db, merged.rows)
   return { outcomes: merged.outcomes, alertsRaised: [], installed: [] }
 }
 
@@ -118,28 +118,38 @@ export function startPlainWrite (deps: ScanBatchDeps, plans: readonly BatchPlan[
   const db = deps.db
   if (db.queryStaged === undefined || plans.length === 0) return null
   const merged = mergePlainPlans(plans)
-  const staged = deps.scans.insertScanBatchStaged(db.queryStaged.bind(db), merged.records, merged.states, merged.ledger, merged.recordedAt)
+  const staged = deps.scans.insertScanBatchStaged(db.queryStaged.bind(db), merged.rows)
   const durable = staged.durable.then((): BatchResult => ({ outcomes: merged.outcomes, alertsRaised: [], installed: [] }))
   // A write that failed before it ran is handled through `executed`; nobody then waits for this one.
   durable.catch(() => {})
   return { executed: staged.executed, durable }
 }
 
-/** Plain plans as one statement's rows, a later plan's item state replacing an earlier one's. */
-function mergePlainPlans (plans: readonly BatchPlan[]): { records: ScanRecord[], states: ItemState[], ledger: LedgerRecord[], recordedAt: Date, outcomes: Array<ScanOutcome | Error> } {
+/**
+ * Plain plans as one statement's rows, a later plan's item state replacing an earlier one's. A state
+ * stored by an earlier plan and not by a later one is still right: it counts the verification rows
+ * before it (verificationRows), and reading the item replays the later ones.
+ */
+function mergePlainPlans (plans: readonly BatchPlan[]): { rows: ScanBatchRows, outcomes: Array<ScanOutcome | Error> } {
   if (!plans.every(isPlainPlan)) throw new TypeError('only plain scan plans can be written together')
   const last = plans[plans.length - 1] as BatchPlan
-  if (plans.length === 1) return { records: last.records, states: last.states, ledger: last.ledger, recordedAt: last.recordedAt, outcomes: last.outcomes }
+  if (plans.length === 1) return { rows: rowsOf(last), outcomes: last.outcomes }
   const bySerial = new Map<string, ItemState>()
   for (const plan of plans) for (const state of plan.states) bySerial.set(state.serial, state)
   return {
-    records: plans.flatMap((p) => p.records),
-    states: [...bySerial.values()],
-    ledger: plans.flatMap((p) => p.ledger),
-    recordedAt: last.recordedAt,
+    rows: {
+      scans: plans.flatMap((p) => p.records),
+      verifications: plans.flatMap((p) => p.verifications),
+      states: [...bySerial.values()],
+      ledger: plans.flatMap((p) => p.ledger),
+      at: last.recordedAt
+    },
     outcomes: plans.flatMap((p) => p.outcomes)
   }
 }
+
+const rowsOf = (plan: BatchPlan): ScanBatchRows =>
+  ({ scans: plan.records, verifications: plan.verifications, states: plan.states, ledger: plan.ledger, at: plan.recordedAt })
 
 export interface BatchPlan {
   recordedAt: Date
@@ -147,6 +157,9 @@ export interface BatchPlan {
   items: LoadedItem[]
   outcomes: Array<ScanOutcome | Error>
   records: ScanRecord[]
+  /** Consumers' verifications that passed every check: narrow rows, their items' states not stored. */
+  verifications: VerificationRecord[]
+  /** The new state of every item a full scan record touched. */
   states: ItemState[]
   alerts: AlertUpsert[]
   ledger: LedgerRecord[]
@@ -155,7 +168,7 @@ export interface BatchPlan {
 }
 
 async function writePlan (deps: ScanBatchDeps, tx: Transaction, plan: BatchPlan): Promise<BatchResult> {
-  await deps.scans.insertScanBatch(tx, plan.records, plan.states, plan.ledger, plan.recordedAt)
+  await deps.scans.insertScanBatch(tx, rowsOf(plan))
   const raised = await writeAlerts(deps.alerts, tx, plan.alerts, plan.recordedAt)
   if (plan.events.length > 0) await deps.sink.recordEvents(tx, plan.events)
   return { outcomes: plan.outcomes, alertsRaised: raised, installed: plan.installed }
@@ -193,7 +206,10 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
   for (const [serial, item] of await deps.scans.loadItems(tx, missing, lock)) loaded.set(serial, item)
 
   const states = new Map<string, ItemState>()
+  /** Items a full scan record touched: their state is stored (the others' is replayed from verification rows). */
+  const storeState = new Set<string>()
   const records: ScanRecord[] = []
+  const verifications: VerificationRecord[] = []
   const alerts = new Map<string, AlertUpsert>()
   const ledger: LedgerRecord[] = []
   const events: AttributedEvent[] = []
@@ -230,19 +246,24 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
     }
     const outcome = runChecks(input)
     let after: ItemState | null = null
+    const narrow = issued !== null && before !== null && sscc === null && isPassedConsumerVerification(request, outcome.result)
     if (issued !== null && before !== null && outcome.result !== 'rejected') {
       after = applyScan(before, request, where, outcome, catalog)
+      if (narrow) after.verificationRows = before.verificationRows + 1
+      else storeState.add(issued.serial)
       states.set(issued.serial, after)
     }
     const scanId = nextScanId()
     const storedCode = code.trim().slice(0, MAX_CODE_CHARS)
-    records.push({
+    const city = request.orgId !== null ? catalog.org(request.orgId)?.city ?? null : where === null ? null : catalog.nearestCity(where)
+    if (narrow && issued !== null) {
+      verifications.push({ id: scanId, code: storedCode, serial: issued.serial, gtin: issued.gtin, lot: issued.lot, consumerId: request.consumerId, location: where, city, at: request.at, recordedAt })
+    } else records.push({
       id: scanId, requestId: request.requestId, code: storedCode, serial: itemCode?.serial ?? null,
       gtin: itemCode?.gtin ?? null, lot: itemCode?.lot ?? issued?.lot ?? null, sscc, action: request.action, result: outcome.result,
       source: request.source, orgId: request.orgId, toOrgId: request.toOrgId, deviceId: request.deviceId, workOrderId: request.workOrderId,
       actorRole: request.actorRole, actorUserId: request.actorUserId, consumerId: request.consumerId, location: where,
-      city: request.orgId !== null ? catalog.org(request.orgId)?.city ?? null : where === null ? null : catalog.nearestCity(where),
-      at: request.at, recordedAt, checks: outcome.checks, eventId: null
+      city, at: request.at, recordedAt, checks: outcome.checks, eventId: null
     })
 
     const alertCode = outcome.alerts.length === 0 ? '' : alertSubjectOf(code)
@@ -355,7 +376,8 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
   }
 
   const items = [...loaded.values()].map((item) => ({ issued: item.issued, state: states.get(item.issued.serial) ?? item.state }))
-  return { recordedAt, items, outcomes, records, states: [...states.values()], alerts: [...alerts.values()], ledger, events, installed }
+  const stored = [...states.values()].filter((state) => storeState.has(state.serial))
+  return { recordedAt, items, outcomes, records, verifications, states: stored, alerts: [...alerts.values()], ledger, events, installed }
 }
 
 /** Upsert alerts; a clone alert supersedes consumer-only diversions of its code, and one that exists already absorbs new ones. */

@@ -80,7 +80,7 @@ const MAX_CONSUMER_IDS = 16
  * genuine one moves the item: shipped, received (joining the authorised path when the link is
  * authorised), sold, fitted; and becomes the last known position.
  */
-export function applyScan (state: ItemState, scan: ScanRequest, where: LatLng | null, outcome: PipelineOutcome, catalog: CatalogSnapshot): ItemState {
+export function applyScan (state: ItemState, scan: ScanRequest, where: LatLng | null, outcome: Pick<PipelineOutcome, 'moves'>, catalog: Pick<CatalogSnapshot, 'isLinkAuthorised'>): ItemState {
   const next: ItemState = { ...state, scans: state.scans + 1 }
   if (scan.action === 'verify' && scan.actorRole === 'consumer') {
     next.consumerVerifications = state.consumerVerifications + 1
@@ -135,5 +135,31 @@ export function applyScan (state: ItemState, scan: ScanRequest, where: LatLng | 
     next.lastAt = scan.at
     next.lastLocation = where
   }
+  return next
+}
+
+/**
+ * Whether a scan is kept as a narrow verification row (trace_verifications, migration 0016) rather than
+ * a full trace_scans row: a consumer's verification of an issued item that passed every check. Its
+ * checks are then the verify list, all passed, and what it did to the item is replayed when the item is
+ * read (applyPassedVerification).
+ */
+export function isPassedConsumerVerification (scan: Pick<ScanRequest, 'source' | 'actorRole'>, result: ScanResult): boolean {
+  return scan.source === 'verify' && scan.actorRole === 'consumer' && result === 'ok'
+}
+
+const NO_LINKS: Pick<CatalogSnapshot, 'isLinkAuthorised'> = { isLinkAuthorised: () => false }
+
+/**
+ * A narrow verification row applied to the state before it, exactly as applyScan applied its request
+ * when it was checked (a consumer's verify that moved nothing but counts and the last position).
+ */
+export function applyPassedVerification (state: ItemState, row: { consumerId: string | null, location: LatLng | null, at: Date }): ItemState {
+  const scan: ScanRequest = {
+    requestId: '', code: '', action: 'verify', orgId: null, toOrgId: null, deviceId: null, workOrderId: null, location: row.location,
+    at: row.at, actorRole: 'consumer', actorUserId: null, consumerId: row.consumerId, source: 'verify', eventId: null
+  }
+  const next = applyScan(state, scan, row.location, { moves: true }, NO_LINKS)
+  next.verificationRows = state.verificationRows + 1
   return next
 }

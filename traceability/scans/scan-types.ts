@@ -81,6 +81,8 @@ export interface ItemState {
   consumerIds: string[]
   firstVerifiedAt: Date | null
   scans: number
+  /** How many of the item's narrow verification rows (trace_verifications) this state includes. */
+  verificationRows: number
 }
 
 /** Thresholds of the clone checks; documented in traceability/README.md. */
@@ -121,6 +123,7 @@ export function createInitialState (item: IssuedItem): ItemState {
   return {
     serial: item.serial, gtin: item.gtin, lot: item.lot, status: 'issued', holderOrgId: null, channelPath: [],
     shipFrom: null, shipTo: null, shippedAt: null, soldAt: null, soldBy: null, installedAt: null, deviceId: null,
-    parentSscc: null, lastAt: null, lastLocation: null, consumerVerifications: 0, consumerIds: [], firstVerifiedAt: null, scans: 0
+    parentSscc: null, lastAt: null, lastLocation: null, consumerVerifications: 0, consumerIds: [], firstVerifiedAt: null, scans: 0,
+    verificationRows: 0
   }
 }

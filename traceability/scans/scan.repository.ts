@@ -1,6 +1,8 @@
 import type { Database, Queryable } from '../../core/db/database.js'
 import type { LatLng } from '../catalog/territory.js'
 import type { LedgerRecord } from '../rewards/reward.repository.js'
+import { applyPassedVerification } from './scan-pipeline.js'
+import { createInitialState } from './scan-types.js'
 import type { CheckResult, IssuedItem, ItemState, ItemStatus, ScanAction, ScanResult, ScanSource } from './scan-types.js'
 
 /** One row of trace_scans, as written and as read back (replays, provenance, analytics). */
@@ -30,6 +32,20 @@ export interface ScanRecord {
   eventId: string | null
 }
 
+/** One row of trace_verifications: a consumer's verification that passed every check (migration 0016). */
+export interface VerificationRecord {
+  id: string
+  code: string
+  serial: string
+  gtin: string
+  lot: string | null
+  consumerId: string | null
+  location: LatLng | null
+  city: string | null
+  at: Date
+  recordedAt: Date
+}
+
 interface ScanRow {
   id: string, request_id: string, code: string, serial: string | null, gtin: string | null, lot: string | null, sscc: string | null
   action: ScanAction, result: ScanResult, source: ScanSource, org_id: string | null, to_org_id: string | null, device_id: string | null
@@ -51,6 +67,7 @@ interface StateRow {
   shipped_at: Date | null, sold_at: Date | null, sold_by: string | null, installed_at: Date | null, device_id: string | null
   parent_sscc: string | null, last_at: Date | null, last_lat: number | null, last_lng: number | null
   consumer_verifications: number | null, consumer_ids: string[] | null, first_verified_at: Date | null, scans: number | null
+  verification_rows: number | null
 }
 
 export interface LoadedItem {
@@ -68,7 +85,8 @@ function toLoaded (r: StateRow): LoadedItem {
       shipFrom: r.ship_from, shipTo: r.ship_to, shippedAt: r.shipped_at, soldAt: r.sold_at, soldBy: r.sold_by,
       installedAt: r.installed_at, deviceId: r.device_id, parentSscc: r.parent_sscc, lastAt: r.last_at,
       lastLocation: r.last_lat === null || r.last_lng === null ? null : { lat: r.last_lat, lng: r.last_lng },
-      consumerVerifications: r.consumer_verifications ?? 0, consumerIds: r.consumer_ids ?? [], firstVerifiedAt: r.first_verified_at, scans: r.scans ?? 0
+      consumerVerifications: r.consumer_verifications ?? 0, consumerIds: r.consumer_ids ?? [], firstVerifiedAt: r.first_verified_at, scans: r.scans ?? 0,
+      verificationRows: r.verification_rows ?? 0
     }
   }
 }
@@ -79,13 +97,22 @@ export function toArrayLiteral (values: readonly string[]): string {
 }
 
 /**
- * The one statement of a scan batch: scan rows, the items' new states and the reward ledger lines they
- * earned, through `trace_record_scans` (migration 0014: one round trip, atomic on its own, planned once
+ * The one statement of a scan batch: scan rows, narrow verification rows, the items' new states and the
+ * reward ledger lines they earned, through `trace_record_scans` (migration 0016: one round trip, atomic on its own, planned once
  * per connection), passed column-wise as arrays (cheaper for the engine than one JSON document per
  * batch). A ledger line already paid (serial, trigger, level) is skipped.
  */
-function scanBatchStatement (scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): [string, unknown[]] {
+export interface ScanBatchRows {
+  scans: readonly ScanRecord[]
+  verifications: readonly VerificationRecord[]
+  states: readonly ItemState[]
+  ledger: readonly LedgerRecord[]
+  at: Date
+}
+
+function scanBatchStatement ({ scans, verifications, states, ledger, at }: ScanBatchRows): [string, unknown[]] {
   const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
+  const v = <T>(pick: (r: VerificationRecord) => T): T[] => verifications.map(pick)
   const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
   const l = <T>(pick: (r: LedgerRecord) => T): T[] => ledger.map(pick)
   return [
@@ -94,8 +121,10 @@ function scanBatchStatement (scans: readonly ScanRecord[], states: readonly Item
            $18::float8[], $19::float8[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::json[], $24::text[],
            $25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
            $33::timestamptz[], $34::timestamptz[], $35::text[], $36::timestamptz[], $37::text[], $38::timestamptz[], $39::float8[],
-           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[], $45::timestamptz,
-           $46::uuid[], $47::uuid[], $48::text[], $49::text[], $50::text[], $51::text[], $52::numeric[], $53::uuid[], $54::timestamptz[])`,
+           $40::float8[], $41::int4[], $42::text[], $43::timestamptz[], $44::int4[], $45::int4[], $46::timestamptz,
+           $47::uuid[], $48::uuid[], $49::text[], $50::text[], $51::text[], $52::text[], $53::numeric[], $54::uuid[], $55::timestamptz[],
+           $56::uuid[], $57::text[], $58::text[], $59::text[], $60::text[], $61::text[], $62::float8[], $63::float8[], $64::text[],
+           $65::timestamptz[], $66::timestamptz[])`,
     [
       s((r) => r.id), s((r) => r.requestId), s((r) => r.code), s((r) => r.serial), s((r) => r.gtin), s((r) => r.lot), s((r) => r.sscc),
       s((r) => r.action), s((r) => r.result), s((r) => r.source), s((r) => r.orgId), s((r) => r.toOrgId), s((r) => r.deviceId),
@@ -104,11 +133,37 @@ function scanBatchStatement (scans: readonly ScanRecord[], states: readonly Item
       t((r) => r.serial), t((r) => r.gtin), t((r) => r.lot), t((r) => r.status), t((r) => r.holderOrgId), t((r) => toArrayLiteral(r.channelPath)),
       t((r) => r.shipFrom), t((r) => r.shipTo), t((r) => r.shippedAt), t((r) => r.soldAt), t((r) => r.soldBy), t((r) => r.installedAt),
       t((r) => r.deviceId), t((r) => r.lastAt), t((r) => r.lastLocation?.lat ?? null), t((r) => r.lastLocation?.lng ?? null),
-      t((r) => r.consumerVerifications), t((r) => toArrayLiteral(r.consumerIds)), t((r) => r.firstVerifiedAt), t((r) => r.scans), at,
+      t((r) => r.consumerVerifications), t((r) => toArrayLiteral(r.consumerIds)), t((r) => r.firstVerifiedAt), t((r) => r.scans),
+      t((r) => r.verificationRows), at,
       l((r) => r.id), l((r) => r.ruleId), l((r) => r.serial), l((r) => r.trigger), l((r) => r.level), l((r) => r.beneficiary),
-      l((r) => r.amount), l((r) => r.scanId), l((r) => r.createdAt)
+      l((r) => r.amount), l((r) => r.scanId), l((r) => r.createdAt),
+      v((r) => r.id), v((r) => r.code), v((r) => r.serial), v((r) => r.gtin), v((r) => r.lot), v((r) => r.consumerId),
+      v((r) => r.location?.lat ?? null), v((r) => r.location?.lng ?? null), v((r) => r.city), v((r) => r.at), v((r) => r.recordedAt)
     ]
   ]
+}
+
+/**
+ * The narrow verification rows of the loaded items that their stored state does not include yet (those
+ * after its first `verification_rows`, in insertion order), applied to it: the state as it was after
+ * the last of them was checked. An honest item has a handful (more than 20, or more than 3 consumers,
+ * fails the clone check, and failed verifications are full scans that store the state).
+ */
+async function replayVerifications (tx: Queryable, items: Map<string, LoadedItem>): Promise<void> {
+  if (items.size === 0) return
+  const { rows } = await tx.query<{ serial: string, consumer_id: string | null, lat: number | null, lng: number | null, at: Date }>(
+    'SELECT serial, consumer_id, lat, lng, at FROM trace_verifications WHERE serial = ANY($1::text[]) ORDER BY serial, seq', [[...items.keys()]])
+  let serial = ''
+  let seen = 0
+  for (const row of rows) {
+    if (row.serial !== serial) { serial = row.serial; seen = 0 }
+    seen++
+    const item = items.get(serial)
+    if (item === undefined) continue
+    const state = item.state ?? createInitialState(item.issued)
+    if (seen <= state.verificationRows) continue
+    item.state = applyPassedVerification(state, { consumerId: row.consumer_id, location: row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng }, at: row.at })
+  }
 }
 
 /** Scans, item state and container contents: the queries of one scan batch, all on the batch's transaction. */
@@ -125,13 +180,14 @@ export function createScanRepository () {
         `SELECT c.serial, c.batch_id, b.gtin, b.lot, b.status AS batch_status, b.issued_at,
                 s.status AS s_status, s.holder_org_id, s.channel_path, s.ship_from, s.ship_to, s.shipped_at, s.sold_at, s.sold_by,
                 s.installed_at, s.device_id, s.parent_sscc, s.last_at, s.last_lat, s.last_lng, s.consumer_verifications,
-                s.consumer_ids, s.first_verified_at, s.scans
+                s.consumer_ids, s.first_verified_at, s.scans, s.verification_rows
          FROM trace_codes c
          JOIN trace_code_batches b ON b.id = c.batch_id
          LEFT JOIN trace_code_state s ON s.serial = c.serial
          WHERE c.serial = ANY($1::text[])
          ${lock ? 'FOR UPDATE OF c' : ''}`, [serials])
       for (const row of rows) found.set(row.serial, toLoaded(row))
+      await replayVerifications(tx, found)
       return found
     },
 
@@ -164,10 +220,10 @@ export function createScanRepository () {
       return rows.map(toScanRecord)
     },
 
-    /** Scan rows, the items' new states and their reward ledger lines: see scanBatchStatement. */
-    async insertScanBatch (q: Queryable, scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): Promise<void> {
-      if (scans.length === 0 && states.length === 0 && ledger.length === 0) return
-      const [sql, params] = scanBatchStatement(scans, states, ledger, at)
+    /** Scan and verification rows, the items' new states and their reward ledger lines: see scanBatchStatement. */
+    async insertScanBatch (q: Queryable, rows: ScanBatchRows): Promise<void> {
+      if (rows.scans.length === 0 && rows.verifications.length === 0 && rows.states.length === 0 && rows.ledger.length === 0) return
+      const [sql, params] = scanBatchStatement(rows)
       await q.query(sql, params)
     },
 
@@ -175,8 +231,8 @@ export function createScanRepository () {
      * insertScanBatch on the embedded driver's staged query: `executed` once the rows are committed,
      * `durable` once that commit is on disk.
      */
-    insertScanBatchStaged (queryStaged: NonNullable<Database['queryStaged']>, scans: readonly ScanRecord[], states: readonly ItemState[], ledger: readonly LedgerRecord[], at: Date): { executed: Promise<unknown>, durable: Promise<unknown> } {
-      const [sql, params] = scanBatchStatement(scans, states, ledger, at)
+    insertScanBatchStaged (queryStaged: NonNullable<Database['queryStaged']>, rows: ScanBatchRows): { executed: Promise<unknown>, durable: Promise<unknown> } {
+      const [sql, params] = scanBatchStatement(rows)
       return queryStaged(sql, params)
     }
   }
