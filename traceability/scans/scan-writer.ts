@@ -122,6 +122,8 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
    * had; a lone request (the last write had one) is written at once.
    */
   let lastWriteSize = 0
+  /** Settles once the callers of the latest write are answered: each write answers after the one before. */
+  let answeredInOrder: Promise<void> = Promise.resolve()
   let gatherTimer: NodeJS.Timeout | null = null
   let gathered = false
   const plannedRequests = (): number => planned.reduce((n, p) => n + p.waiting.length, 0)
@@ -148,6 +150,20 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
     const waiting = group.flatMap((g) => g.waiting)
     lastWriteSize = waiting.length
     writing = true
+    const previousAnswered = answeredInOrder
+    let answered = (): void => {}
+    answeredInOrder = new Promise<void>((resolve) => { answered = resolve })
+    try {
+      await writeGroup(group, requests, waiting, previousAnswered)
+    } finally {
+      answered()
+    }
+    if (planned.length > 0) void write()
+    if (queue.length > 0) schedule()
+    wakeIdle()
+  }
+
+  async function writeGroup (group: Planned[], requests: ScanRequest[], waiting: Waiting[], previousAnswered: Promise<void>): Promise<void> {
     const started = performance.now()
     let result: BatchResult | null = null
     const plans = group.map((g) => g.plan)
@@ -181,13 +197,12 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
       }
     }
     if (result !== null) {
+      // A later write may be on disk first (its flush was quicker): its callers still wait their turn.
+      await previousAnswered
       await deps.onCommitted(requests, result, (performance.now() - started) / 1000)
       const outcomes = result.outcomes
       waiting.forEach((w, i) => w.resolve(outcomes[i] as ScanOutcome | Error))
     }
-    if (planned.length > 0) void write()
-    if (queue.length > 0) schedule()
-    wakeIdle()
   }
 
   /** Each request checked from the database and written alone; a lone request that fails gets the error. */
