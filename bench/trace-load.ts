@@ -36,5 +36,7 @@ process.stdout.write(JSON.stringify({
   max_ms: result.latency.max,
   non2xx: result.non2xx,
   errors: result.errors,
-  timeouts: result.timeouts
+  timeouts: result.timeouts,
+  // The generator's own CPU (it shares the machine with the server): microseconds per request.
+  cpu_us_per_req: Math.round((process.cpuUsage().user + process.cpuUsage().system) / Math.max(1, result.requests.total))
 }) + '\n')
