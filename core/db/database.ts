@@ -37,6 +37,7 @@ export interface Database extends Queryable {
    * The embedded driver only: `executed` settles once the statement has run (committed, perhaps not
    * yet on disk), `durable` once its commit is on disk as well. A caller whose next statement needs
    * only this one committed can send it at `executed`, and answer its own callers at `durable`.
+   * The statement is prepared once and reused (meant for a hot statement sent again and again).
    */
   queryStaged?<Row = Record<string, unknown>> (sql: string, params?: readonly unknown[]): { executed: Promise<QueryResult<Row>>, durable: Promise<QueryResult<Row>> }
   close (): Promise<void>

