@@ -11,6 +11,8 @@ import { moveToStore, NOW } from './scan-helpers.js'
 type Verdict = [ScanOutcome['result'], number | null, string[]]
 const verdictOf = (outcome: ScanOutcome): Verdict =>
   [outcome.result, outcome.items[0]?.consumerVerifications ?? null, outcome.checks.filter((c) => !c.passed).map((c) => c.name)]
+/** A scan batch's write: the batch function, or the insert of narrow verification rows alone. */
+const isScanWrite = (sql: string): boolean => sql.includes('trace_record_scans') || sql.includes('INSERT INTO trace_verifications')
 const nextTurn = async (): Promise<void> => { await new Promise<void>((resolve) => setImmediate(resolve)) }
 
 /** A platform on `db` (closed, then `closeDb`, at teardown) with one code moved to the store's shelf. */
@@ -67,7 +69,7 @@ t.test('a failed write fails its own request; those checked after it, on its unr
   const db: Database = {
     ...opened.db,
     async query<Row> (sql: string, params?: readonly unknown[]) {
-      if (failNext && sql.includes('trace_record_scans')) {
+      if (failNext && isScanWrite(sql)) {
         failNext = false
         // Slow, so later verifications are checked while this write is still pending.
         await new Promise((resolve) => setTimeout(resolve, 30))
@@ -76,7 +78,7 @@ t.test('a failed write fails its own request; those checked after it, on its unr
       return await opened.db.query<Row>(sql, params)
     },
     queryStaged<Row> (sql: string, params?: readonly unknown[]) {
-      if (failNext && sql.includes('trace_record_scans')) {
+      if (failNext && isScanWrite(sql)) {
         failNext = false
         const failing = new Promise<never>((resolve, reject) => setTimeout(() => reject(new Error('disk full')), 30))
         failing.catch(() => {})
@@ -118,7 +120,7 @@ t.test('the next write goes once the previous one has committed; its callers are
     ...opened.db,
     queryStaged<Row> (sql: string, params?: readonly unknown[]) {
       const real = staged<Row>(sql, params)
-      if (!sql.includes('trace_record_scans')) return real
+      if (!isScanWrite(sql)) return real
       writes++
       if (heldOnce) return real
       heldOnce = true

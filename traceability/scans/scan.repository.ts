@@ -115,6 +115,19 @@ function scanBatchStatement ({ scans, verifications, states, ledger, at }: ScanB
   const v = <T>(pick: (r: VerificationRecord) => T): T[] => verifications.map(pick)
   const t = <T>(pick: (r: ItemState) => T): T[] => states.map(pick)
   const l = <T>(pick: (r: LedgerRecord) => T): T[] => ledger.map(pick)
+  const verificationColumns = [
+    v((r) => r.id), v((r) => r.code), v((r) => r.serial), v((r) => r.gtin), v((r) => r.lot), v((r) => r.consumerId),
+    v((r) => r.location?.lat ?? null), v((r) => r.location?.lng ?? null), v((r) => r.city), v((r) => r.at), v((r) => r.recordedAt)
+  ]
+  if (scans.length === 0 && states.length === 0 && ledger.length === 0) {
+    // Only narrow verifications (the usual write under consumers' traffic): the insert alone.
+    return [
+      `INSERT INTO trace_verifications (id, code, serial, gtin, lot, consumer_id, lat, lng, city, at, recorded_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[],
+                            $9::text[], $10::timestamptz[], $11::timestamptz[])`,
+      verificationColumns
+    ]
+  }
   return [
     `SELECT trace_record_scans($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
            $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
@@ -137,8 +150,7 @@ function scanBatchStatement ({ scans, verifications, states, ledger, at }: ScanB
       t((r) => r.verificationRows), at,
       l((r) => r.id), l((r) => r.ruleId), l((r) => r.serial), l((r) => r.trigger), l((r) => r.level), l((r) => r.beneficiary),
       l((r) => r.amount), l((r) => r.scanId), l((r) => r.createdAt),
-      v((r) => r.id), v((r) => r.code), v((r) => r.serial), v((r) => r.gtin), v((r) => r.lot), v((r) => r.consumerId),
-      v((r) => r.location?.lat ?? null), v((r) => r.location?.lng ?? null), v((r) => r.city), v((r) => r.at), v((r) => r.recordedAt)
+      ...verificationColumns
     ]
   ]
 }
