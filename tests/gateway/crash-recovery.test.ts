@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import type { Database, DriverName } from '../../core/db/database.js'
-import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
-import { openServerDatabase } from '../../core/db/server-driver.js'
-import { serverUrl, testDrivers } from '../helpers/database.js'
-import { httpJson, spawnPlatform } from '../helpers/child-platform.js'
+import { createServerDatabase, serverUrl, testDrivers } from '../helpers/database.js'
+import { httpJson, spawnPlatform, stopAndOpenDatabase } from '../helpers/child-platform.js'
 import type { RegisteredDevice } from '../helpers/mqtt.js'
 import { countAcked, METRICS, runPublishers } from '../helpers/publishers.js'
 
@@ -16,19 +12,6 @@ const MESSAGES = 1000
 const KILL_AFTER_ACKS = 15_000
 const ADMIN_PASSWORD = 'crash-test-admin'
 
-async function serverDatabaseUrl (t: { teardown (fn: () => Promise<void>): void }): Promise<string> {
-  const admin = await openServerDatabase({ url: serverUrl as string })
-  const name = `afterline_kill_${randomBytes(4).toString('hex')}`
-  await admin.exec(`CREATE DATABASE ${name}`)
-  t.teardown(async () => {
-    await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.close()
-  })
-  const url = new URL(serverUrl as string)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
 if (serverUrl === null) t.comment('crash recovery on the server driver skipped: TEST_DATABASE_URL is not set')
 
 for (const driver of testDrivers()) {
@@ -36,7 +19,7 @@ for (const driver of testDrivers()) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-crash-'))
     t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }))
     const env: Record<string, string> = { DATA_DIR: dataDir, ADMIN_PASSWORD }
-    if (driver === 'server') env.DATABASE_URL = await serverDatabaseUrl(t)
+    if (driver === 'server') env.DATABASE_URL = await createServerDatabase(t)
 
     const first = await spawnPlatform(env)
     t.teardown(() => { first.process.kill('SIGKILL') })
@@ -72,13 +55,7 @@ for (const driver of testDrivers()) {
       if (i > 600) throw new Error('spool did not drain')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    second.process.kill('SIGTERM')
-    t.equal(await second.exited, 0, 'graceful stop')
-
-    const db: Database = driver === 'embedded'
-      ? await openEmbeddedDatabase({ dataDir: path.join(dataDir, 'db') })
-      : await openServerDatabase({ url: env.DATABASE_URL as string })
-    t.teardown(() => db.close())
+    const db = await stopAndOpenDatabase(t, second, driver, env)
     const stored = new Map<string, Set<number>>()
     const { rows } = await db.query<{ device_id: string, ms: number, metrics: number }>(
       `SELECT device_id, (extract(epoch FROM ts) * 1000)::int8 AS ms, count(*) AS metrics FROM telemetry GROUP BY device_id, ts`)

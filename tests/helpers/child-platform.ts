@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+import type { Database, DriverName } from '../../core/db/database.js'
+import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
+import { openServerDatabase } from '../../core/db/server-driver.js'
 
 const MAIN = fileURLToPath(new URL('../../web/main.ts', import.meta.url))
 
@@ -44,4 +49,18 @@ export async function httpJson (url: string, init: { method?: string, token?: st
   const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) })
   const text = await response.text()
   return { status: response.status, body: text === '' ? null : JSON.parse(text) }
+}
+
+/**
+ * Stop a spawned platform gracefully (asserting it exits with 0), then open its database to look
+ * inside: the embedded one in `env.DATA_DIR`, or `env.DATABASE_URL` on the server driver.
+ */
+export async function stopAndOpenDatabase (t: Test, child: ChildPlatform, driver: DriverName, env: Record<string, string>): Promise<Database> {
+  child.process.kill('SIGTERM')
+  t.equal(await child.exited, 0, 'graceful stop')
+  const db = driver === 'embedded'
+    ? await openEmbeddedDatabase({ dataDir: path.join(env.DATA_DIR as string, 'db') })
+    : await openServerDatabase({ url: env.DATABASE_URL as string })
+  t.teardown(() => db.close())
+  return db
 }

@@ -107,3 +107,21 @@ export function forEachDriver (t: Test, name: string, fn: (t: Test, driver: Driv
     void t.test(`${name} [${driver}]`, (sub) => fn(sub, driver))
   }
 }
+
+/**
+ * A fresh database on the test server (dropped at teardown), for a platform started as its own process:
+ * its URL, for DATABASE_URL. Requires TEST_DATABASE_URL.
+ */
+export async function createServerDatabase (t: { teardown (fn: () => Promise<void>): void }, prefix = 'afterline_kill'): Promise<string> {
+  if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set')
+  const admin = await openServerDatabase({ url: serverUrl })
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`
+  await admin.exec(`CREATE DATABASE ${name}`)
+  t.teardown(async () => {
+    await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.close()
+  })
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
