@@ -61,6 +61,10 @@ export function createPreparedStatements (db: PGlite, maxStatements = 32) {
   const serializers = db.serializers as Record<number, Serializer | undefined>
   const parsers = db.parsers as Record<number, Parser | undefined>
 
+  async function close (name: string): Promise<void> {
+    await db.execProtocol(concat([protocol.serialize.close({ type: 'S', name }), protocol.serialize.sync()]), { syncToFs: false })
+  }
+
   async function prepare (sql: string): Promise<Prepared> {
     const name = `afterline_prepared_${++counter}`
     const { messages } = await db.execProtocol(concat([
@@ -79,7 +83,7 @@ export function createPreparedStatements (db: PGlite, maxStatements = 32) {
     while (statements.size > maxStatements) {
       const [oldestSql, oldest] = statements.entries().next().value as [string, Prepared]
       statements.delete(oldestSql)
-      await db.execProtocol(concat([protocol.serialize.close({ type: 'S', name: oldest.name }), protocol.serialize.sync()]), { syncToFs: false })
+      await close(oldest.name)
     }
     return prepared
   }
@@ -128,11 +132,10 @@ export function createPreparedStatements (db: PGlite, maxStatements = 32) {
         } catch (error) {
           if ((error as { code?: string }).code !== RESULT_TYPE_CHANGED) throw error
           statements.delete(sql)
-          await db.execProtocol(concat([protocol.serialize.close({ type: 'S', name: prepared.name }), protocol.serialize.sync()]), { syncToFs: false })
+          await close(prepared.name)
           return await run(await prepare(sql), params)
         }
       })
-    },
-    get size (): number { return statements.size }
+    }
   }
 }

@@ -42,12 +42,13 @@ function serializeError (error: unknown): SerializedDbError {
   return { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint }
 }
 
+/** Statements run by `queryStaged`, prepared on first use. */
+let prepared: ReturnType<typeof createPreparedStatements> | null = null
+
 /**
  * Answer a request once it has run; when its commit (or one it may have read) is still being flushed,
  * say so, and answer again when the flush is done. PGlite goes on with the next request meanwhile.
  */
-let prepared: ReturnType<typeof createPreparedStatements> | null = null
-
 async function handle (db: PGlite, request: WorkerRequest): Promise<void> {
   const response = await execute(db, request)
   const flush = response.ok && request.op !== 'dump' && request.op !== 'close' && request.op !== 'stats' ? durability?.walDurable() ?? null : null

@@ -96,12 +96,7 @@ export function toArrayLiteral (values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
 }
 
-/**
- * The one statement of a scan batch: scan rows, narrow verification rows, the items' new states and the
- * reward ledger lines they earned, through `trace_record_scans` (migration 0016: one round trip, atomic on its own, planned once
- * per connection), passed column-wise as arrays (cheaper for the engine than one JSON document per
- * batch). A ledger line already paid (serial, trigger, level) is skipped.
- */
+/** What one scan batch writes: full scan rows, narrow verification rows, item states, reward ledger lines. */
 export interface ScanBatchRows {
   scans: readonly ScanRecord[]
   verifications: readonly VerificationRecord[]
@@ -110,6 +105,13 @@ export interface ScanBatchRows {
   at: Date
 }
 
+/**
+ * The one statement of a scan batch: scan rows, narrow verification rows, the items' new states and the
+ * reward ledger lines they earned, through `trace_record_scans` (migration 0016: one round trip, atomic
+ * on its own, planned once per connection), passed column-wise as arrays (cheaper for the engine than
+ * one JSON document per batch). A ledger line already paid (serial, trigger, level) is skipped. A batch
+ * of narrow verification rows alone is a plain insert.
+ */
 function scanBatchStatement ({ scans, verifications, states, ledger, at }: ScanBatchRows): [string, unknown[]] {
   const s = <T>(pick: (r: ScanRecord) => T): T[] => scans.map(pick)
   const v = <T>(pick: (r: VerificationRecord) => T): T[] => verifications.map(pick)
