@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger.js'
 import type { DeviceEvent, Reading } from '../events.js'
 import { createIngestRepository } from './ingest.repository.js'
 import type { DeadLetterColumns, EventColumns, ReadingColumns } from './ingest.repository.js'
-import type { Spool, SpooledRecord, SpoolPosition } from './spool.js'
+import type { Spool, SpooledRecord, SpoolPosition } from '../../core/spool.js'
 
 /** One spooled message, parsed, waiting to be written to the database. */
 export type DrainItem =

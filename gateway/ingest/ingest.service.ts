@@ -4,6 +4,7 @@ import type { Database } from '../../core/db/database.js'
 import type { EventBus } from '../../core/event-bus.js'
 import type { Logger } from '../../core/logger.js'
 import type { Reading } from '../events.js'
+import { GW_SPOOL_CLOSED } from '../errors.js'
 import type { GatewayMetrics } from '../metrics.js'
 import { createDrainer } from './drainer.js'
 import type { DrainItem } from './drainer.js'
@@ -12,8 +13,8 @@ import type { PayloadLimits, Rejection } from './parse-payload.js'
 import { decodeRecord, encodeFrame, RecordKind } from './spool-record.js'
 import type { SpoolRecord } from './spool-record.js'
 import { createLoopMonitor } from './loop-monitor.js'
-import { openSpool, SPOOL_FRAME_HEADER_BYTES } from './spool.js'
-import type { Spool, SpooledRecord } from './spool.js'
+import { openSpool, SPOOL_FRAME_HEADER_BYTES } from '../../core/spool.js'
+import type { Spool, SpooledRecord } from '../../core/spool.js'
 
 export type IngestKind = 'telemetry' | 'events'
 
@@ -68,6 +69,7 @@ export async function createIngestService (options: IngestOptions) {
   const { spool, recovery } = await openSpool({
     ...options.spool,
     waited: metrics.ackLatency.observe,
+    closedError: () => new GW_SPOOL_CLOSED(),
     // Not durable (spool closed or disk error): not acknowledged, the devices will resend.
     onCommitFailed: (error, frames) => { logger.error({ err: error, messages: frames }, 'could not spool device messages; they are not acknowledged') }
   })

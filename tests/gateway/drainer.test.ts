@@ -5,8 +5,11 @@ import t from 'tap'
 import { createSilentLogger } from '../../core/logger.js'
 import { createDrainer } from '../../gateway/ingest/drainer.js'
 import type { DrainItem } from '../../gateway/ingest/drainer.js'
-import { openSpool } from '../../gateway/ingest/spool.js'
+import { openSpool } from '../../core/spool.js'
+import { GW_SPOOL_CLOSED } from '../../gateway/errors.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
+
+const closedError = (): Error => new GW_SPOOL_CLOSED()
 
 const DEVICE = '0f8fad5b-d9cb-469f-a165-70867728950e'
 
@@ -15,7 +18,7 @@ forEachDriver(t, 'a message the database refuses is set aside; the rest is store
   t.teardown(close)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-drain-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   const setAside: DrainItem[] = []
   const drainer = createDrainer({ db, spool, batchPoints: 1000, logger: createSilentLogger(), hooks: { onUnstorable: async (item) => { setAside.push(item) } } })
   drainer.start()
@@ -44,7 +47,7 @@ t.test('write-behind pacing: the drain waits while ingest is under pressure, but
   t.teardown(close)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-pacing-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const { spool } = await openSpool({ dir, maxBytes: 4000, fsync: false })
+  const { spool } = await openSpool({ dir, maxBytes: 4000, fsync: false, closedError })
   let busy = true
   let clock = 0
   const drainer = createDrainer({

@@ -3,12 +3,12 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { crc32 } from 'node:zlib'
 import type { FileHandle } from 'node:fs/promises'
-import { GW_SPOOL_CLOSED } from '../errors.js'
 
 /**
- * The write-ahead spool behind durable ingest. A device's QoS 1 message is acknowledged once its
- * record is in the spool (written, and fdatasync'ed when `fsync` is on); a drainer copies records into
- * the database afterwards and `release`s them. Records of all devices that arrive while a write is in
+ * A write-ahead spool: a record is acknowledged once it is in the spool (written, and fdatasync'ed
+ * when `fsync` is on); a consumer copies records into the database afterwards and `release`s them.
+ * Durable ingest spools devices' QoS 1 messages (gateway); traceability spools consumers'
+ * verifications. Records of all devices that arrive while a write is in
  * flight go into the next single write + sync (group commit).
  *
  * On disk: numbered segment files of frames `u32 magic | u32 length | u32 crc32(body) | body`, and
@@ -36,6 +36,13 @@ export interface SpoolOptions {
   waited?: (seconds: number) => void
   /** A group commit failed: none of its `frames` counts, each caller is told the error too. */
   onCommitFailed?: (error: Error, frames: number) => void
+  /** The error an append gets once the spool is closed (each user has its own coded error). */
+  closedError: () => Error
+  /**
+   * The first live segment is at least this number: positions a database recorded from earlier
+   * segments (which may since have been removed) then never compare equal to new ones.
+   */
+  minSegment?: number
 }
 
 export interface SpoolPosition {
@@ -115,7 +122,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   const recovery = await recover(options.dir)
   const lastSegment = recovery.lastSegment
 
-  let segment = lastSegment + 1
+  let segment = Math.max(lastSegment + 1, options.minSegment ?? 0)
   let handle: FileHandle = await fs.promises.open(path.join(options.dir, segmentName(segment)), 'a')
   if (options.fsync) await syncDirectory(options.dir)
   let segmentSize = 0
@@ -287,7 +294,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       if (backlog > 0 && backlog + next.frame.length > options.maxBytes) break
       spaceWaiters.shift()
       backlog += next.frame.length
-      if (closed) next.done(new GW_SPOOL_CLOSED(), -1, -1)
+      if (closed) next.done(options.closedError(), -1, -1)
       else enqueue(next.frame, next.done, next.appendedAt)
     }
   }
@@ -295,7 +302,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
   const spool: Spool = {
     appendFrame (frame, done) {
       if (closed) {
-        done(new GW_SPOOL_CLOSED(), -1, -1)
+        done(options.closedError(), -1, -1)
         return
       }
       // A record larger than the whole bound is still accepted when the spool is empty.
@@ -340,7 +347,7 @@ export async function openSpool (options: SpoolOptions): Promise<{ spool: Spool,
       if (closed) return
       closed = true
       while (flushing !== null) await flushing
-      for (const waiter of spaceWaiters.splice(0)) waiter.done(new GW_SPOOL_CLOSED(), -1, -1)
+      for (const waiter of spaceWaiters.splice(0)) waiter.done(options.closedError(), -1, -1)
       await checkpointTask
       await handle.close()
       if (reader !== null) await reader.handle.close()

@@ -2,8 +2,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { openSpool } from '../../gateway/ingest/spool.js'
+import { openSpool } from '../../core/spool.js'
+import { GW_SPOOL_CLOSED } from '../../gateway/errors.js'
 import { decodeRecord, encodeRecord, RecordKind } from '../../gateway/ingest/spool-record.js'
+
+const closedError = (): Error => new GW_SPOOL_CLOSED()
 
 const tempDir = (t: { teardown (fn: () => void): void }): string => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-spool-'))
@@ -24,13 +27,13 @@ t.test('records round-trip through encode/decode, dead letters included', async 
 
 t.test('what was appended and not released is recovered after reopening, in order', async (t) => {
   const dir = tempDir(t)
-  const first = await openSpool({ dir, maxBytes: 1 << 20, fsync: true })
+  const first = await openSpool({ dir, maxBytes: 1 << 20, fsync: true, closedError })
   t.same(first.recovery.records, [])
   const spooled = await Promise.all([1, 2, 3, 4, 5].map((n) => first.spool.append(body(n))))
   first.spool.release(spooled[1]!.end, spooled[0]!.bytes + spooled[1]!.bytes)
   await first.spool.close()
 
-  const second = await openSpool({ dir, maxBytes: 1 << 20, fsync: true })
+  const second = await openSpool({ dir, maxBytes: 1 << 20, fsync: true, closedError })
   t.same(texts(second.recovery.records), ['record-3', 'record-4', 'record-5'])
   t.equal(second.spool.backlogBytes, spooled.slice(2).reduce((sum, r) => sum + r.bytes, 0))
   await second.spool.close()
@@ -38,26 +41,26 @@ t.test('what was appended and not released is recovered after reopening, in orde
 
 t.test('a torn final frame (the write a crash interrupted) is cut off; earlier frames survive', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   await spool.append(body(1))
   await spool.append(body(2))
   await spool.close()
   const segment = path.join(dir, fs.readdirSync(dir).find((name) => name.endsWith('.seg')) as string)
   const sizeBefore = fs.statSync(segment).size
   fs.appendFileSync(segment, Buffer.from([0x41, 0x46, 0x4c, 0x53, 0xff, 0x00]))
-  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   t.same(texts(reopened.recovery.records), ['record-1', 'record-2'])
   t.equal(reopened.recovery.truncatedBytes, 6)
   t.equal(fs.statSync(segment).size, sizeBefore, 'the segment is cut back to its last whole frame')
   await reopened.spool.close()
-  const again = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const again = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   t.equal(again.recovery.truncatedBytes, 0, 'nothing left to cut')
   await again.spool.close()
 })
 
 t.test('a damaged frame in the middle is skipped and the frames after it are found again', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   const records = []
   for (const n of [1, 2, 3]) records.push(await spool.append(body(n)))
   await spool.close()
@@ -65,7 +68,7 @@ t.test('a damaged frame in the middle is skipped and the frames after it are fou
   const data = fs.readFileSync(segment)
   data[records[0]!.end.offset + 14] ^= 0xff // flip a byte in record 2's body
   fs.writeFileSync(segment, data)
-  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false })
+  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })
   t.same(texts(reopened.recovery.records), ['record-1', 'record-3'])
   t.ok(reopened.recovery.corruptBytes > 0)
   await reopened.spool.close()
@@ -73,7 +76,7 @@ t.test('a damaged frame in the middle is skipped and the frames after it are fou
 
 t.test('a full spool makes appends wait (backpressure) until the drainer releases space', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 100, fsync: false })
+  const { spool } = await openSpool({ dir, maxBytes: 100, fsync: false, closedError })
   const a = await spool.append(Buffer.alloc(60))
   let secondDone = false
   const second = spool.append(Buffer.alloc(60)).then((record) => { secondDone = true; return record })
@@ -89,7 +92,7 @@ t.test('a full spool makes appends wait (backpressure) until the drainer release
 
 t.test('segments roll over and fully released ones are deleted', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, segmentBytes: 64 })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError, segmentBytes: 64 })
   const records = []
   for (let n = 0; n < 20; n++) records.push(await spool.append(Buffer.alloc(40, n)))
   const segments = (): number => fs.readdirSync(dir).filter((name) => name.endsWith('.seg')).length
@@ -98,26 +101,26 @@ t.test('segments roll over and fully released ones are deleted', async (t) => {
   spool.release(last.end, records.reduce((sum, r) => sum + r.bytes, 0))
   await spool.close()
   t.ok(segments() <= 2, `released segments are deleted (${segments()} left)`)
-  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, segmentBytes: 64 })
+  const reopened = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError, segmentBytes: 64 })
   t.same(reopened.recovery.records, [], 'nothing to replay after a full release')
   await reopened.spool.close()
 })
 
 t.test('appends from many callers share group commits', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 24, fsync: true })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 24, fsync: true, closedError })
   const records = await Promise.all(Array.from({ length: 2000 }, (_, n) => spool.append(body(n))))
   const ends = records.map((r) => r.end.offset)
   t.same(ends, [...ends].sort((a, b) => a - b), 'positions follow append order')
   await spool.close()
-  const reopened = await openSpool({ dir, maxBytes: 1 << 24, fsync: true })
+  const reopened = await openSpool({ dir, maxBytes: 1 << 24, fsync: true, closedError })
   t.same(texts(reopened.recovery.records), Array.from({ length: 2000 }, (_, n) => `record-${n}`))
   await reopened.spool.close()
 })
 
 t.test('durable frames are read back from the files in order, across segments, in chunks of any size', async (t) => {
   const dir = tempDir(t)
-  const { spool } = await openSpool({ dir, maxBytes: 1 << 24, fsync: false, segmentBytes: 200 })
+  const { spool } = await openSpool({ dir, maxBytes: 1 << 24, fsync: false, closedError, segmentBytes: 200 })
   const commits: number[] = []
   spool.onDurable((frames) => commits.push(frames))
   // Some appends one by one (a commit each, so segments roll), some together (one commit).
@@ -154,7 +157,7 @@ t.test('durable frames are read back from the files in order, across segments, i
 t.test('each frame\'s wait for durability is reported once, counting the time it waited for space', async (t) => {
   const dir = tempDir(t)
   const waits: number[] = []
-  const { spool } = await openSpool({ dir, maxBytes: 100, fsync: false, waited: (seconds) => waits.push(seconds) })
+  const { spool } = await openSpool({ dir, maxBytes: 100, fsync: false, closedError, waited: (seconds) => waits.push(seconds) })
   const a = await spool.append(Buffer.alloc(60))
   t.equal(waits.length, 1)
   const second = spool.append(Buffer.alloc(60))
