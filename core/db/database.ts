@@ -17,6 +17,8 @@ export interface Queryable {
 /** What a transaction callback receives: queries, and parameterless multi-statement SQL. */
 export interface Transaction extends Queryable {
   exec (sql: string): Promise<void>
+  /** `COPY table (columns) FROM STDIN` with CSV rows (no header), inside this transaction. Returns the number of rows copied. */
+  copyFrom (table: string, columns: readonly string[], csv: string): Promise<number>
 }
 
 export type DriverName = 'embedded' | 'server'

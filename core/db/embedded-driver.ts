@@ -144,7 +144,8 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
 
   const insideTransaction: Transaction = {
     query: <Row>(sql: string, params: readonly unknown[] = []) => send<Row>({ op: 'query', sql, params: [...params] }),
-    exec: async (sql: string) => { await send({ op: 'exec', sql }) }
+    exec: async (sql: string) => { await send({ op: 'exec', sql }) },
+    copyFrom: async (table, columns, csv) => await sendCopy(copySql(table, columns), csv)
   }
 
   const database: EmbeddedDatabase = {
@@ -201,9 +202,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     },
 
     async copyFrom (table, columns, csv) {
-      assertIdentifier(table)
-      columns.forEach(assertIdentifier)
-      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`
+      const sql = copySql(table, columns)
       if (typeof csv === 'string') {
         while (inTransaction) await waitForGate()
         return await sendCopy(sql, csv)
@@ -236,6 +235,11 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     }
   }
 
+  const copySql = (table: string, columns: readonly string[]): string => {
+    assertIdentifier(table)
+    columns.forEach(assertIdentifier)
+    return `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`
+  }
   const sendCopy = async (sql: string, chunk: string): Promise<number> =>
     (await send({ op: 'copy', sql, csv: chunk })).rowCount
 

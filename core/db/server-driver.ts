@@ -86,6 +86,18 @@ async function enableTimescale (pool: pg.Pool): Promise<boolean> {
   return loaded.rows[0]?.n === 1
 }
 
+async function copyInto (client: pg.PoolClient, table: string, columns: readonly string[], csv: AsyncIterable<string> | string): Promise<number> {
+  assertIdentifier(table)
+  columns.forEach(assertIdentifier)
+  try {
+    const stream = client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`))
+    await pipeline(typeof csv === 'string' ? Readable.from([csv]) : Readable.from(csv), stream)
+    return stream.rowCount ?? 0
+  } catch (error) {
+    throw wrapError(error)
+  }
+}
+
 function createServerDatabase (pool: pg.Pool, timescaledb: boolean): Database {
   let closed = false
   const database: Database = {
@@ -106,7 +118,8 @@ function createServerDatabase (pool: pg.Pool, timescaledb: boolean): Database {
         await run(client, 'BEGIN', [])
         const tx: Transaction = {
           query: <Row>(sql: string, params: readonly unknown[] = []) => run<Row>(client, sql, params),
-          exec: async (sql: string) => { await runScript(client, sql) }
+          exec: async (sql: string) => { await runScript(client, sql) },
+          copyFrom: async (table, columns, csv) => await copyInto(client, table, columns, csv)
         }
         const result = await fn(tx)
         await run(client, 'COMMIT', [])
@@ -120,18 +133,13 @@ function createServerDatabase (pool: pg.Pool, timescaledb: boolean): Database {
     },
 
     async copyFrom (table, columns, csv) {
-      assertIdentifier(table)
-      columns.forEach(assertIdentifier)
       const client = await pool.connect().catch((error: unknown) => { throw wrapError(error) })
       let broken: Error | undefined
       try {
-        const stream = client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`))
-        const source = typeof csv === 'string' ? Readable.from([csv]) : Readable.from(csv)
-        await pipeline(source, stream)
-        return stream.rowCount ?? 0
+        return await copyInto(client, table, columns, csv)
       } catch (error) {
         broken = error as Error
-        throw wrapError(error)
+        throw error
       } finally {
         client.release(broken)
       }

@@ -95,6 +95,24 @@ forEachDriver(t, 'database drivers behave alike', async (t, driver) => {
     await t.rejects(db.copyFrom('copied; DROP TABLE counter', ['id'], ''), /not a plain SQL identifier/)
   })
 
+  t.test('a transaction copies CSV rows with its other statements, all or nothing', async (t) => {
+    await db.exec('CREATE TABLE copied_tx (id int8, note text); CREATE TABLE copied_mark (n int8)')
+    const copied = await db.transaction(async (tx) => {
+      const n = await tx.copyFrom('copied_tx', ['id', 'note'], '1,one\n2,"two, ""2"""\n')
+      await tx.query('INSERT INTO copied_mark VALUES ($1)', [n])
+      return n
+    })
+    t.equal(copied, 2)
+    await t.rejects(db.transaction(async (tx) => {
+      await tx.copyFrom('copied_tx', ['id', 'note'], '3,three\n')
+      await tx.query('INSERT INTO copied_mark VALUES ($1)', ['not a number'])
+    }))
+    await t.rejects(db.transaction(async (tx) => await tx.copyFrom('copied_tx', ['id', 'note'], 'x,bad id\n')))
+    t.same((await db.query('SELECT id, note FROM copied_tx ORDER BY id')).rows, [{ id: 1, note: 'one' }, { id: 2, note: 'two, "2"' }])
+    t.same((await db.query('SELECT n FROM copied_mark')).rows, [{ n: 2 }])
+    await t.rejects(db.transaction(async (tx) => await tx.copyFrom('copied_tx; DROP TABLE copied_mark', ['id'], '')), /not a plain SQL identifier/)
+  })
+
   t.test('ping answers', async (t) => {
     await db.ping()
     t.pass()
