@@ -176,6 +176,8 @@ try {
   const cpuBefore = process.cpuUsage()
   const verifyResult = await load(`${baseUrl}/`, CONNECTIONS, DURATION_S, pathsFile)
   const cpu = process.cpuUsage(cpuBefore)
+  // Answered verifications are durable in the journal; count them once copied into the table.
+  await platform.traceability.scans.settled()
   const after = (await platform.db.query<{ n: number }>("SELECT count(*) AS n FROM trace_scan_log WHERE source = 'verify'")).rows[0]?.n ?? 0
   log(`verify: ${JSON.stringify(verifyResult)}; ${after - before} verifications recorded`)
   Object.assign(summary, {

@@ -58,6 +58,8 @@ export const TRC_RANGE_INVALID = createError(
   'TRC_RANGE_INVALID', 'the range is empty: `from` must be before `to`', 400)
 export const TRC_SCAN_ID_REUSED = createError<[string]>(
   'TRC_SCAN_ID_REUSED', 'scan id %s was already used for a different scan', 409)
+export const TRC_JOURNAL_CLOSED = createError(
+  'TRC_JOURNAL_CLOSED', 'the verification journal is closed (the platform is stopping); verify again', 503)
 export const TRC_ALERT_NOT_FOUND = createError<[string]>(
   'TRC_ALERT_NOT_FOUND', 'trace alert %s does not exist', 404)
 export const TRC_ALERT_STATE = createError<[string, string]>(

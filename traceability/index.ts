@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MigrationSource } from '../core/db/migrate.js'
 import type { DomainEventName } from '../core/events.js'
@@ -20,6 +21,7 @@ import { createRewardService } from './rewards/reward.service.js'
 import { createEpcisEventSink } from './scans/event-sink.js'
 import { createScanRoutes } from './scans/scan.routes.js'
 import { createScanService } from './scans/scan.service.js'
+import { openVerificationJournal } from './scans/verification-journal.js'
 import type { CheckRules } from './scans/scan-types.js'
 import './events.js'
 
@@ -73,7 +75,16 @@ export async function createTraceability (ctx: ModuleContext, options: { rules?:
   const sink = createEpcisEventSink(epcis)
   const rewards = createRewardService({ db, catalog, now })
   const codes = createCodeService({ db, bus, catalog, serials, resolver, logger, now })
-  const scans = createScanService({ db, bus, logger, metrics: ctx.metrics, catalog, rewards, serials, sink, resolver, now, ...(options.rules === undefined ? {} : { rules: options.rules }) })
+  // Embedded: consumers' passed verifications are journalled, then copied in bulk (verification-journal.ts).
+  const journal = db.driver === 'embedded'
+    ? (await openVerificationJournal({
+        db,
+        dir: path.join(config.dataDir, 'trace-journal'),
+        fsync: config.database.fsync,
+        onApplyFailed: (error) => { logger.error({ err: error }, 'journalled verifications could not be copied into the database; retrying') }
+      })).journal
+    : null
+  const scans = createScanService({ db, journal, bus, logger, metrics: ctx.metrics, catalog, rewards, serials, sink, resolver, now, ...(options.rules === undefined ? {} : { rules: options.rules }) })
   const containers = createContainerService({ db, catalog, serials, sink, resolver, companyPrefix: config.trace.companyPrefix, now, onItemsChanged: (serials) => scans.forgetItems(serials) })
   const alerts = createAlertService({ db, bus, now })
 
@@ -91,7 +102,7 @@ export async function createTraceability (ctx: ModuleContext, options: { rules?:
       ...createScanRoutes(scans, { verifyPage: VERIFY_PAGE }),
       ...createAlertRoutes(alerts),
       ...createRewardRoutes(rewards),
-      ...createAnalyticsRoutes({ db, catalog, now }),
+      ...createAnalyticsRoutes({ db, catalog, now, settled: () => scans.settled() }),
       ...createEpcisRoutes(epcis, { now })
     ],
     audiences: traceabilityAudiences,
@@ -107,6 +118,7 @@ export async function createTraceability (ctx: ModuleContext, options: { rules?:
     async stop (): Promise<void> {
       for (const off of unsubscribe) off()
       await scans.idle()
+      await journal?.close()
     }
   } satisfies PlatformModule & Record<string, unknown>
 }

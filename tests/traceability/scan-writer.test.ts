@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import os from 'node:os'
 import t from 'tap'
 import type { Test } from 'tap'
 import type { Database } from '../../core/db/database.js'
@@ -13,6 +16,22 @@ const verdictOf = (outcome: ScanOutcome): Verdict =>
   [outcome.result, outcome.items[0]?.consumerVerifications ?? null, outcome.checks.filter((c) => !c.passed).map((c) => c.name)]
 /** A scan batch's write: the batch function, or the insert of narrow verification rows alone. */
 const isScanWrite = (sql: string): boolean => sql.includes('trace_record_scans') || sql.includes('INSERT INTO trace_verifications')
+type FileHandleMethod = (...args: unknown[]) => Promise<unknown>
+/**
+ * Wrap methods of every open file's FileHandle (the verification journal writes through `writev` and
+ * `datasync`); each wrapper gets the real method first. Returns the undo.
+ */
+async function patchFileHandles (wrappers: Record<string, (this: FileHandle, real: FileHandleMethod, ...args: unknown[]) => Promise<unknown>>): Promise<() => void> {
+  const handle = await fs.promises.open(os.devNull, 'r')
+  const proto = Object.getPrototypeOf(handle) as Record<string, FileHandleMethod>
+  await handle.close()
+  const originals = Object.fromEntries(Object.keys(wrappers).map((name) => [name, proto[name] as FileHandleMethod]))
+  for (const [name, wrap] of Object.entries(wrappers)) {
+    const real = originals[name] as FileHandleMethod
+    proto[name] = function (this: FileHandle, ...args: unknown[]) { return wrap.call(this, real, ...args) }
+  }
+  return () => { for (const [name, real] of Object.entries(originals)) proto[name] = real }
+}
 const nextTurn = async (): Promise<void> => { await new Promise<void>((resolve) => setImmediate(resolve)) }
 
 /** A platform on `db` (closed, then `closeDb`, at teardown) with one code moved to the store's shelf. */
@@ -65,33 +84,22 @@ forEachDriver(t, 'verifications that arrive while earlier ones are being written
 
 t.test('a failed write fails its own request; those checked after it, on its unrecorded state, are checked again from the database', async (t) => {
   const opened = await openTestDatabase('embedded', { migrate: false, template: true })
-  let failNext = false
-  const db: Database = {
-    ...opened.db,
-    async query<Row> (sql: string, params?: readonly unknown[]) {
-      if (failNext && isScanWrite(sql)) {
-        failNext = false
-        // Slow, so later verifications are checked while this write is still pending.
-        await new Promise((resolve) => setTimeout(resolve, 30))
-        throw new Error('disk full')
-      }
-      return await opened.db.query<Row>(sql, params)
-    },
-    queryStaged<Row> (sql: string, params?: readonly unknown[]) {
-      if (failNext && isScanWrite(sql)) {
-        failNext = false
-        const failing = new Promise<never>((resolve, reject) => setTimeout(() => reject(new Error('disk full')), 30))
-        failing.catch(() => {})
-        return { executed: failing, durable: failing }
-      }
-      return (opened.db.queryStaged as NonNullable<Database['queryStaged']>)<Row>(sql, params)
-    }
-  }
-  const { test, scans, code } = await platformWithCodeInStore(t, db, opened.close)
+  const { test, scans, code } = await platformWithCodeInStore(t, opened.db, opened.close)
   const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
-
   t.equal((await verify('c0')).items[0]?.consumerVerifications, 1)
-  failNext = true
+
+  // The verification journal's next write fails (the disk is full), slowly, so later verifications
+  // are checked while it is still pending.
+  let failNext = true
+  const restore = await patchFileHandles({
+    async writev (this: FileHandle, real, ...args) {
+      if (!failNext) return await real.apply(this, args)
+      failNext = false
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      throw Object.assign(new Error('disk full'), { code: 'ENOSPC' })
+    }
+  })
+  t.teardown(restore)
   const failed = verify('c1')
   await nextTurn()
   const later = [verify('c2'), verify('c3')]
@@ -107,6 +115,37 @@ t.test('a failed write fails its own request; those checked after it, on its unr
   t.same([stored?.consumerVerifications, stored?.consumerIds], [4, ['c0', 'c2', 'c3']], 'the item as read back from the database')
   const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scan_log WHERE serial = $1 AND source = 'verify' ORDER BY id", [serial])
   t.same(rows.rows.map((r) => r.consumer_id), ['c0', 'c2', 'c3', 'c2'])
+})
+
+t.test("consumers' verifications are answered once the journal has them on disk, in order", async (t) => {
+  const opened = await openTestDatabase('embedded', { migrate: false, template: true })
+  const { test, scans, code } = await platformWithCodeInStore(t, opened.db, opened.close)
+  await scans.idle()
+  let release: (() => void) | null = null
+  let holding = true
+  const restore = await patchFileHandles({
+    async datasync (this: FileHandle, real, ...args) {
+      if (holding) await new Promise<void>((resolve) => { release = resolve })
+      return await real.apply(this, args)
+    }
+  })
+  t.teardown(restore)
+  const answered: string[] = []
+  const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
+    .then((outcome) => { answered.push(consumerId); return outcome })
+  const first = verify('c1')
+  while (release === null) await nextTurn()
+  const second = verify('c2')
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.same(answered, [], 'nobody is answered before the journal is on disk')
+  holding = false
+  ;(release as unknown as () => void)()
+  const outcomes = await Promise.all([first, second])
+  t.same(outcomes.map((o) => o.items[0]?.consumerVerifications), [1, 2])
+  t.same(answered, ['c1', 'c2'])
+  await scans.idle()
+  const rows = await test.platform.db.query<{ consumer_id: string }>('SELECT consumer_id FROM trace_verifications ORDER BY seq')
+  t.same(rows.rows.map((r) => r.consumer_id), ['c1', 'c2'])
 })
 
 t.test('the next write goes once the previous one has committed; its callers are answered once it is on disk', async (t) => {
@@ -128,27 +167,39 @@ t.test('the next write goes once the previous one has committed; its callers are
       return { executed: real.executed, durable: real.durable.then(async (result) => { await released; return result }) }
     }
   }
-  const { test, scans, code } = await platformWithCodeInStore(t, db, opened.close)
+  const test = await startTestPlatform('embedded', { now: () => NOW, db })
+  t.teardown(async () => { await test.close(); await opened.close() })
+  const brand = await seedChannel(test)
+  const admin = await test.tokenFor('admin')
+  const codes = await issueCodes(test, brand, 2) as [string, string]
+  for (const code of codes) await moveToStore(async (body) => await test.request('POST', '/api/scans', { token: admin, body }), code)
+  // A consumer's first verification earns a reward: ledger lines, written to the database with the
+  // batch's statement (the narrow verification rows themselves go to the journal).
+  t.equal((await test.request('POST', '/api/reward-rules', { token: brand, body: { trigger: 'consumer_first_verify', amount: 2, shares: { consumer: 1 } } })).status, 201)
+  const scans = test.platform.traceability.scans
   await scans.idle()
   writes = 0
   heldOnce = false
   const answered: string[] = []
-  const verify = (consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
+  const verify = (code: string, consumerId: string) => scans.verify(code, { location: WENZHOU, consumerId, at: new Date(NOW - 3_600_000) })
     .then((outcome) => { answered.push(consumerId); return outcome })
 
-  const first = verify('c1')
+  const first = verify(codes[0], 'c1')
   while (holdFlush === null) await nextTurn()
-  const second = verify('c2')
+  const second = verify(codes[1], 'c2')
   const deadline = Date.now() + 5000
   while (writes < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
   t.equal(writes, 2, 'the second write went while the first was still being flushed')
   t.same(answered, [], 'nobody was answered before the first flush')
   ;(holdFlush as unknown as () => void)()
   const outcomes = await Promise.all([first, second])
-  t.same(outcomes.map((o) => o.items[0]?.consumerVerifications), [1, 2])
+  t.same(outcomes.map((o) => o.items[0]?.consumerVerifications), [1, 1])
+  t.same(answered, ['c1', 'c2'])
   await scans.idle()
-  const rows = await test.platform.db.query<{ consumer_id: string }>("SELECT consumer_id FROM trace_scan_log WHERE source = 'verify' ORDER BY id")
+  const rows = await test.platform.db.query<{ consumer_id: string }>('SELECT consumer_id FROM trace_verifications ORDER BY seq')
   t.same(rows.rows.map((r) => r.consumer_id), ['c1', 'c2'])
+  const ledger = await test.platform.db.query<{ beneficiary: string }>("SELECT beneficiary FROM trace_reward_ledger WHERE trigger = 'consumer_first_verify' ORDER BY beneficiary")
+  t.same(ledger.rows.map((r) => r.beneficiary), ['c1', 'c2'])
 })
 
 forEachDriver(t, "consumers' verifications that passed every check are narrow rows; the item read again after a restart counts them all", async (t, driver) => {

@@ -18,7 +18,8 @@ const FlowQuery = Type.Object({ gtin: GtinText, lot: Type.Optional(LotText) }, {
 const DAY_MS = 86_400_000
 const DEFAULT_DAYS = 30
 
-export function createAnalyticsRoutes (deps: { db: Database, catalog: CatalogService, now: () => number }): RouteDefinition[] {
+/** `settled`: resolves once every answered scan is in the tables (consumers' verifications are copied in from a journal). */
+export function createAnalyticsRoutes (deps: { db: Database, catalog: CatalogService, now: () => number, settled: () => Promise<void> }): RouteDefinition[] {
   const repo = createAnalyticsRepository(deps.db)
   const rangeOf = (query: { from?: string | undefined, to?: string | undefined }) => {
     const to = query.to === undefined ? new Date(deps.now() + 1) : new Date(query.to)
@@ -34,7 +35,11 @@ export function createAnalyticsRoutes (deps: { db: Database, catalog: CatalogSer
       access: ['brand'],
       summary: 'codes issued and scanned, consumer verifications, activated consumers, rewards, open alerts (default: last 30 days)',
       schema: { querystring: RangeQuery },
-      handler: async ({ query }) => ({ range: rangeOf(query), ...await repo.kpis(rangeOf(query)) })
+      handler: async ({ query }) => {
+        const range = rangeOf(query)
+        await deps.settled()
+        return { range, ...await repo.kpis(range) }
+      }
     }),
     defineRoute({
       method: 'GET',
@@ -42,7 +47,11 @@ export function createAnalyticsRoutes (deps: { db: Database, catalog: CatalogSer
       access: ['brand'],
       summary: 'scans per UTC day by action and result, and codes issued per day',
       schema: { querystring: RangeQuery },
-      handler: async ({ query }) => ({ range: rangeOf(query), ...await repo.daily(rangeOf(query)) })
+      handler: async ({ query }) => {
+        const range = rangeOf(query)
+        await deps.settled()
+        return { range, ...await repo.daily(range) }
+      }
     }),
     defineRoute({
       method: 'GET',
@@ -50,7 +59,11 @@ export function createAnalyticsRoutes (deps: { db: Database, catalog: CatalogSer
       access: ['brand'],
       summary: 'top 10 cities by scans (a consumer scan takes the city of the nearest organisation within 50 km)',
       schema: { querystring: RangeQuery },
-      handler: async ({ query }) => ({ range: rangeOf(query), cities: await repo.topCities(rangeOf(query), 10) })
+      handler: async ({ query }) => {
+        const range = rangeOf(query)
+        await deps.settled()
+        return { range, cities: await repo.topCities(range, 10) }
+      }
     }),
     defineRoute({
       method: 'GET',

@@ -16,6 +16,7 @@ import { eventIdOf, toEpcisEvent } from './epcis-mapping.js'
 import { applyScan, isPassedConsumerVerification, runChecks } from './scan-pipeline.js'
 import type { LoadedItem, ScanBatchRows, ScanRecord, ScanRepository, VerificationRecord } from './scan.repository.js'
 import type { ItemCache } from './item-cache.js'
+import type { VerificationJournal } from './verification-journal.js'
 import { outcomeFromRecords, summariseContainer, worstResult } from './scan-outcome.js'
 import type { ItemOutcome, ScanOutcome } from './scan-outcome.js'
 import { createInitialState } from './scan-types.js'
@@ -43,6 +44,11 @@ export interface ScanBatchDeps {
   db: Database
   /** Items known from earlier batches (embedded engine only); null = always read them. */
   cache: ItemCache | null
+  /**
+   * Where narrow verification rows go on the embedded engine (verification-journal.ts); null = into
+   * trace_verifications with the rest of the batch (server).
+   */
+  journal: VerificationJournal | null
   scans: ScanRepository
   alerts: AlertRepository
   sink: EpcisEventSink
@@ -103,11 +109,23 @@ export function isPlainPlan (plan: BatchPlan): boolean {
 export async function writePlannedBatches (deps: ScanBatchDeps, plans: readonly BatchPlan[]): Promise<BatchResult> {
   const last = plans[plans.length - 1]
   if (last === undefined) return { outcomes: [], alertsRaised: [], installed: [] }
-  if (plans.length === 1 && !isPlainPlan(last)) return await deps.db.transaction(async (tx) => await writePlan(deps, tx, last))
+  if (plans.length === 1 && !isPlainPlan(last)) {
+    const result = await deps.db.transaction(async (tx) => await writePlan(deps, tx, last))
+    await deps.journal?.append(last.verifications)
+    return result
+  }
   const merged = mergePlainPlans(plans)
-  await deps.scans.insertScanBatch(deps.db, merged.rows)
+  await deps.scans.insertScanBatch(deps.db, storedRows(deps, merged.rows))
+  await deps.journal?.append(merged.rows.verifications)
   return { outcomes: merged.outcomes, alertsRaised: [], installed: [] }
 }
+
+/** What goes into the batch's own statement: everything, less the narrow verifications a journal takes. */
+const storedRows = (deps: ScanBatchDeps, rows: ScanBatchRows): ScanBatchRows =>
+  deps.journal === null || rows.verifications.length === 0 ? rows : { ...rows, verifications: [] }
+
+const isEmpty = (rows: ScanBatchRows): boolean =>
+  rows.scans.length === 0 && rows.verifications.length === 0 && rows.states.length === 0 && rows.ledger.length === 0
 
 /**
  * writePlannedBatches for plain plans on the embedded driver's staged query: `executed` once they are
@@ -118,8 +136,21 @@ export function startPlainWrite (deps: ScanBatchDeps, plans: readonly BatchPlan[
   const db = deps.db
   if (db.queryStaged === undefined || plans.length === 0) return null
   const merged = mergePlainPlans(plans)
-  const staged = deps.scans.insertScanBatchStaged(db.queryStaged.bind(db), merged.rows)
-  const durable = staged.durable.then((): BatchResult => ({ outcomes: merged.outcomes, alertsRaised: [], installed: [] }))
+  const result: BatchResult = { outcomes: merged.outcomes, alertsRaised: [], installed: [] }
+  const rows = storedRows(deps, merged.rows)
+  const journal = deps.journal
+  if (journal !== null && isEmpty(rows)) {
+    // Narrow verifications alone (consumers' traffic): the journal only. The next write goes once this
+    // one is durable (the journal gathers what arrives meanwhile), so a failed one is seen before any
+    // plan resting on it is written, and those plans are checked again.
+    const durable = journal.append(merged.rows.verifications).then(() => result)
+    return { executed: durable, durable }
+  }
+  const staged = deps.scans.insertScanBatchStaged(db.queryStaged.bind(db), rows)
+  // The statement first: one that fails has put nothing in the journal, and its requests are checked
+  // again. A journal that fails after the statement committed fails this write's callers only.
+  const journalled = journal === null ? null : staged.executed.then(async () => await journal.append(merged.rows.verifications))
+  const durable = Promise.all([staged.durable, journalled]).then(() => result)
   // A write that failed before it ran is handled through `executed`; nobody then waits for this one.
   durable.catch(() => {})
   return { executed: staged.executed, durable }
@@ -168,7 +199,7 @@ export interface BatchPlan {
 }
 
 async function writePlan (deps: ScanBatchDeps, tx: Transaction, plan: BatchPlan): Promise<BatchResult> {
-  await deps.scans.insertScanBatch(tx, rowsOf(plan))
+  await deps.scans.insertScanBatch(tx, storedRows(deps, rowsOf(plan)))
   const raised = await writeAlerts(deps.alerts, tx, plan.alerts, plan.recordedAt)
   if (plan.events.length > 0) await deps.sink.recordEvents(tx, plan.events)
   return { outcomes: plan.outcomes, alertsRaised: raised, installed: plan.installed }
@@ -203,6 +234,8 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
     else loaded.set(serial, cached)
   }
   if (cachedOnly && missing.length > 0) throw new CacheMissed(missing)
+  // Reading an item replays its verification rows: the journalled ones must be in the table first.
+  if (missing.length > 0) await deps.journal?.applied()
   for (const [serial, item] of await deps.scans.loadItems(tx, missing, lock)) loaded.set(serial, item)
 
   const states = new Map<string, ItemState>()

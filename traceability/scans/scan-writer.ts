@@ -190,7 +190,9 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
       try {
         result = await staged.durable
       } catch (error) {
-        // The engine could not flush its log: it stops, and nothing of this write can be promised.
+        // The engine could not flush its log (it stops), or the verification journal could not be
+        // written: nothing of this write can be promised, and its items are read again next time.
+        for (const g of group) deps.cache.forget(g.plan.items.map((item) => item.issued.serial))
         for (const w of waiting) w.reject(error)
       } finally {
         flushing--

@@ -27,6 +27,7 @@ import { DEFAULT_CHECK_RULES } from './scan-types.js'
 import type { ActorRole, CheckRules, ScanAction, ScanRequest } from './scan-types.js'
 import { stableUuid } from './stable-id.js'
 import { createItemCache } from './item-cache.js'
+import type { VerificationJournal } from './verification-journal.js'
 
 export interface ScanInput {
   scanId?: string | undefined
@@ -55,6 +56,8 @@ const ITEM_CACHE_SIZE = 200_000
 
 export interface ScanServiceDeps {
   db: Database
+  /** The embedded engine's verification journal (verification-journal.ts); null on the server. */
+  journal: VerificationJournal | null
   bus: EventBus
   logger: Logger
   metrics: MetricsRegistry
@@ -89,7 +92,7 @@ export function createScanService (deps: ScanServiceDeps) {
   }
 
   const batchDeps = {
-    db: deps.db, cache, scans, alerts, sink: deps.sink,
+    db: deps.db, cache, journal: deps.journal, scans, alerts, sink: deps.sink,
     hasValidTag: deps.serials.hasValidTag, resolver: deps.resolver, rules: deps.rules ?? DEFAULT_CHECK_RULES, now: deps.now
   }
   const context = async () => {
@@ -269,7 +272,16 @@ export function createScanService (deps: ScanServiceDeps) {
       cache?.forget(serials)
     },
 
-    idle: () => writer.idle()
+    /** Every scan submitted so far is answered, and in the tables reports read (the journal copied). */
+    async idle (): Promise<void> {
+      await writer.idle()
+      await deps.journal?.applied()
+    },
+
+    /** Every answered scan is in the tables reports read (the journal copied): call before reading them. */
+    async settled (): Promise<void> {
+      await deps.journal?.applied()
+    }
   }
   return service
 }
