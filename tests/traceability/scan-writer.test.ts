@@ -18,8 +18,8 @@ const verdictOf = (outcome: ScanOutcome): Verdict =>
 const isScanWrite = (sql: string): boolean => sql.includes('trace_record_scans') || sql.includes('INSERT INTO trace_verifications')
 type FileHandleMethod = (...args: unknown[]) => Promise<unknown>
 /**
- * Wrap methods of every open file's FileHandle (the verification journal writes through `writev` and
- * `datasync`); each wrapper gets the real method first. Returns the undo.
+ * Wrap methods of every open file's FileHandle (the verification journal's group commits are its
+ * `writev`s, on disk when they return); each wrapper gets the real method first. Returns the undo.
  */
 async function patchFileHandles (wrappers: Record<string, (this: FileHandle, real: FileHandleMethod, ...args: unknown[]) => Promise<unknown>>): Promise<() => void> {
   const handle = await fs.promises.open(os.devNull, 'r')
@@ -124,7 +124,7 @@ t.test("consumers' verifications are answered once the journal has them on disk,
   let release: (() => void) | null = null
   let holding = true
   const restore = await patchFileHandles({
-    async datasync (this: FileHandle, real, ...args) {
+    async writev (this: FileHandle, real, ...args) {
       if (holding) await new Promise<void>((resolve) => { release = resolve })
       return await real.apply(this, args)
     }
