@@ -169,21 +169,25 @@ export async function openVerificationJournal (options: VerificationJournalOptio
       const failure = error as Error
       options.onApplyFailed?.(failure)
       for (const waiter of waiters.splice(0)) waiter.reject(failure)
-      if (!closed) timer = setTimeout(() => { timer = null; scheduleApply() }, retryMs)
+      if (!closed) timer = setTimeout(() => { timer = null; startApply() }, retryMs).unref()
       throw failure
     }
   }
 
+  const startApply = (): void => {
+    if (applying !== null || waiting.length === 0) return
+    applying = runApply().catch(() => {}).finally(() => {
+      applying = null
+      if (timer === null) scheduleApply()
+    })
+  }
+
+  /** Copy now when somebody waits or enough rows do; otherwise once the first waiting row is `applyDelayMs` old. */
   const scheduleApply = (): void => {
     if (applying !== null || waiting.length === 0) return
-    if (waiters.length > 0 || waitingRows >= applyRows || closed) {
-      applying = runApply().catch(() => {}).finally(() => {
-        applying = null
-        if (timer === null) scheduleApply()
-      })
-      return
-    }
-    timer ??= setTimeout(() => { timer = null; scheduleApply() }, applyDelayMs)
+    if (waiters.length > 0 || waitingRows >= applyRows || closed) startApply()
+    // Unref'd: rows left waiting by a process that exits are in the journal, copied at its next start.
+    else timer ??= setTimeout(() => { timer = null; startApply() }, applyDelayMs).unref()
   }
 
   const recoveredRows = await (async () => {
