@@ -38,6 +38,8 @@ export interface RouteSchema {
   params?: TSchema
   querystring?: TSchema
   body?: TSchema
+  /** Answers by status, serialised from the schema (a hot route's answer; others use JSON.stringify). */
+  response?: Readonly<Record<number, TSchema>>
 }
 
 export interface RouteDefinition {
@@ -61,7 +63,7 @@ export function defineRoute<P extends TSchema | undefined = undefined, Q extends
   url: string
   access: Access
   summary: string
-  schema?: { params?: P, querystring?: Q, body?: B }
+  schema?: { params?: P, querystring?: Q, body?: B, response?: Readonly<Record<number, TSchema>> }
   bodyTypes?: readonly string[]
   bodyLimitBytes?: number
   handler: (request: RouteRequest<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>>) => Promise<unknown>

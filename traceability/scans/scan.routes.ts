@@ -2,7 +2,7 @@ import { defineRoute, principalOf, respond } from '../../core/http/route.js'
 import type { RouteDefinition } from '../../core/http/route.js'
 import type { LatLng } from '../catalog/territory.js'
 import type { ScanOutcome } from './scan-outcome.js'
-import { DigitalLinkLotParams, DigitalLinkParams, DigitalLinkQuery, PartCodeParams, ScanBody, VerifyQuery } from './scan.schema.js'
+import { DigitalLinkLotParams, DigitalLinkParams, DigitalLinkQuery, PartCodeParams, ScanBody, VerificationAnswer, VerifyQuery } from './scan.schema.js'
 import type { ScanService } from './scan.service.js'
 
 /** What a consumer is told: genuine or not, the product, first verified at, how often, and any warning. */
@@ -51,7 +51,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       url: '/api/verify',
       access: 'public',
       summary: 'consumer verification of a code: genuine or not, product, first verified at, times verified, warnings',
-      schema: { querystring: VerifyQuery },
+      schema: { querystring: VerifyQuery, response: { 200: VerificationAnswer } },
       handler: async ({ query }) => toVerification(await scans.verify(query.code, { location: locationOf(query), consumerId: query.consumerId ?? null }))
     }),
     defineRoute({
@@ -59,7 +59,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       url: '/01/:gtin/21/:serial',
       access: 'public',
       summary: 'GS1 Digital Link of an item: browsers are redirected to the verification page, others get the verification',
-      schema: { params: DigitalLinkParams, querystring: DigitalLinkQuery },
+      schema: { params: DigitalLinkParams, querystring: DigitalLinkQuery, response: { 200: VerificationAnswer } },
       handler: async ({ params, query, headers }) =>
         await resolveLink(`/01/${params.gtin}/21/${encodeURIComponent(params.serial)}`, query, headers.accept)
     }),
@@ -68,7 +68,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       url: '/01/:gtin/10/:lot/21/:serial',
       access: 'public',
       summary: 'GS1 Digital Link of an item with its lot (same answers as without)',
-      schema: { params: DigitalLinkLotParams, querystring: DigitalLinkQuery },
+      schema: { params: DigitalLinkLotParams, querystring: DigitalLinkQuery, response: { 200: VerificationAnswer } },
       handler: async ({ params, query, headers }) =>
         await resolveLink(`/01/${params.gtin}/10/${encodeURIComponent(params.lot)}/21/${encodeURIComponent(params.serial)}`, query, headers.accept)
     }),

@@ -32,3 +32,26 @@ export const DigitalLinkQuery = Type.Object({
 export const DigitalLinkParams = Type.Object({ gtin: Type.String(), serial: Type.String() })
 export const DigitalLinkLotParams = Type.Object({ gtin: Type.String(), lot: Type.String(), serial: Type.String() })
 export const PartCodeParams = Type.Object({ code: Code })
+
+/**
+ * A consumer's verification as answered (scan.routes.ts `toVerification`): the schema serialises the
+ * most frequent public answer without a generic JSON.stringify. Nullable fields are type lists
+ * (compiled to a null test, where a union would be matched schema by schema).
+ */
+const nullable = <T>(schema: Record<string, unknown>) => Type.Unsafe<T | null>({ ...schema, type: [schema.type, 'null'] })
+export const VerificationAnswer = Type.Object({
+  genuine: Type.Boolean(),
+  result: Type.String(),
+  code: nullable<string>({ type: 'string' }),
+  product: nullable<{ gtin: string, name: string, partNumber: string, unit: string }>({
+    type: 'object',
+    properties: { gtin: { type: 'string' }, name: { type: 'string' }, partNumber: { type: 'string' }, unit: { type: 'string' } },
+    required: ['gtin', 'name', 'partNumber', 'unit']
+  }),
+  lot: nullable<string>({ type: 'string' }),
+  serial: nullable<string>({ type: 'string' }),
+  firstVerifiedAt: nullable<string>({ type: 'string', format: 'date-time' }),
+  verifications: Type.Integer(),
+  warnings: Type.Array(Type.String()),
+  checks: Type.Array(Type.Object({ name: Type.String(), passed: Type.Boolean(), detail: Type.String() }))
+})
