@@ -88,6 +88,17 @@ export async function planScanBatch (deps: ScanBatchDeps, requests: readonly Sca
   return await evaluateBatch(deps, deps.db, false, requests, catalog, rewardRules, options.cachedOnly === true)
 }
 
+const parsedCodes = new WeakMap<ScanRequest, ReturnType<typeof parseCode>>()
+/** A request's code parsed, once per request (the scan queue looks at it before its plan does). */
+export function parsedCodeOf (request: ScanRequest): ReturnType<typeof parseCode> {
+  let parsed = parsedCodes.get(request)
+  if (parsed === undefined) {
+    parsed = parseCode(request.code)
+    parsedCodes.set(request, parsed)
+  }
+  return parsed
+}
+
 /** A plan to be made from the item cache alone needed the database (planScanBatch `cachedOnly`). */
 export class CacheMissed extends Error {
   constructor (missing: readonly string[]) {
@@ -218,7 +229,7 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
     storedByRequest.set(record.requestId, list)
   }
 
-  const parsed = requests.map((r) => parseCode(r.code))
+  const parsed = requests.map(parsedCodeOf)
   const ssccs = [...new Set(parsed.flatMap((p) => p.ok && p.code.kind === 'sscc' ? [p.code.sscc] : []))]
   if (cachedOnly && ssccs.length > 0) throw new CacheMissed(ssccs)
   const known = await deps.scans.existingContainers(tx, ssccs)

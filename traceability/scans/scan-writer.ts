@@ -1,7 +1,6 @@
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
-import { parseCode } from '../gs1/digital-link.js'
 import type { RewardRule } from '../rewards/reward-split.js'
-import { CacheMissed, isPlainPlan, planScanBatch, startPlainWrite, writePlannedBatches } from './scan-batch.js'
+import { CacheMissed, isPlainPlan, parsedCodeOf, planScanBatch, startPlainWrite, writePlannedBatches } from './scan-batch.js'
 import type { BatchPlan, BatchResult, ScanBatchDeps } from './scan-batch.js'
 import type { ItemCache } from './item-cache.js'
 import type { ScanOutcome } from './scan-outcome.js'
@@ -64,7 +63,7 @@ export function createScanWriter (deps: ScanWriterDeps): ScanWriter {
   /** Whether a request can be checked from the cache alone, before earlier plans are written. */
   const needsNothingStored = (request: ScanRequest): boolean => {
     if (request.source !== 'verify') return false
-    const parsed = parseCode(request.code)
+    const parsed = parsedCodeOf(request)
     if (!parsed.ok) return true
     return parsed.code.kind === 'item' && deps.cache.get(parsed.code.serial) !== undefined
   }

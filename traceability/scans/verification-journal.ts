@@ -39,9 +39,9 @@ export interface VerificationJournalOptions {
   /** Folder of the journal's segment files (DATA_DIR/trace-journal). */
   dir: string
   fsync: boolean
-  /** Copy once this many rows wait (default 2,000). */
+  /** Copy once this many rows wait (default 5,000). */
   applyRows?: number
-  /** …or this long after the first one waits (default 50 ms). */
+  /** …or this long after the first one waits (default 250 ms). */
   applyDelayMs?: number
   /** A copy failed: the rows stay in the journal and are tried again (after `retryMs`, default 1 s). */
   onApplyFailed?: (error: Error) => void
@@ -96,8 +96,8 @@ async function readPosition (db: Database): Promise<SpoolPosition | null> {
  */
 export async function openVerificationJournal (options: VerificationJournalOptions): Promise<{ journal: VerificationJournal, recoveredRows: number }> {
   const { db } = options
-  const applyRows = options.applyRows ?? 2000
-  const applyDelayMs = options.applyDelayMs ?? 50
+  const applyRows = options.applyRows ?? 5000
+  const applyDelayMs = options.applyDelayMs ?? 250
   const retryMs = options.retryMs ?? 1000
   const position = await readPosition(db)
   const { spool, recovery } = await openSpool({
