@@ -21,7 +21,7 @@ export const configVariables = {
   LOG_LEVEL: { schema: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', doc: 'pino log level' },
   SPOOL_DIR: { schema: { type: 'string', minLength: 1 }, default: null, doc: 'write-ahead spool for acknowledged readings; unset = DATA_DIR/spool' },
   SPOOL_MAX_MB: { schema: { type: 'integer', minimum: 1 }, default: 256, doc: 'spool bound; when full the broker stops reading device sockets instead of dropping' },
-  SPOOL_FSYNC: { schema: { type: 'boolean' }, default: true, doc: 'write each group commit through to disk (O_DSYNC) before acknowledging (false: survives a process kill, not a power cut)' },
+  SPOOL_FSYNC: { schema: { type: 'boolean' }, default: true, doc: 'fdatasync each group commit before acknowledging (false: survives a process kill, not a power cut)' },
   INGEST_BATCH_POINTS: { schema: { type: 'integer', minimum: 100, maximum: 200000 }, default: 20000, doc: 'most readings written to the database in one transaction' },
   INGEST_MAX_LAG_S: { schema: { type: 'number', minimum: 0 }, default: 10, doc: 'while the broker is saturated, readings may wait this long in the spool before the drainer takes CPU from it' },
   TELEMETRY_MAX_PAYLOAD_BYTES: { schema: { type: 'integer', minimum: 256 }, default: 262144, doc: 'largest telemetry or event payload accepted; larger ones are dead-lettered' },

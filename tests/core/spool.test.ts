@@ -39,6 +39,22 @@ t.test('what was appended and not released is recovered after reopening, in orde
   await second.spool.close()
 })
 
+t.test('written through (O_DSYNC) or written and fdatasync-ed, the frames and their positions are the same', async (t) => {
+  const ends: Array<Array<{ segment: number, offset: number }>> = []
+  for (const writeThrough of [false, true]) {
+    const dir = tempDir(t)
+    const first = await openSpool({ dir, maxBytes: 1 << 20, fsync: true, writeThrough, closedError, segmentBytes: 64, minSegment: 7 })
+    const spooled = await Promise.all([1, 2, 3, 4].map((n) => first.spool.append(body(n))))
+    ends.push(spooled.map((r) => r.end))
+    await first.spool.close()
+    const second = await openSpool({ dir, maxBytes: 1 << 20, fsync: true, writeThrough, closedError })
+    t.same(texts(second.recovery.records), ['record-1', 'record-2', 'record-3', 'record-4'], `writeThrough ${String(writeThrough)}`)
+    await second.spool.close()
+  }
+  t.same(ends[0], ends[1])
+  t.ok((ends[0] ?? []).every((end) => end.segment >= 7), 'the first live segment is at least minSegment')
+})
+
 t.test('a torn final frame (the write a crash interrupted) is cut off; earlier frames survive', async (t) => {
   const dir = tempDir(t)
   const { spool } = await openSpool({ dir, maxBytes: 1 << 20, fsync: false, closedError })

@@ -8,8 +8,8 @@ import type { VerificationRecord } from './scan.repository.js'
 /**
  * The verification journal of the embedded engine. A consumer's verification that passed every check
  * (a narrow row, see scan-pipeline.ts `isPassedConsumerVerification`) is answered once it is in this
- * journal: a write-ahead spool (core/spool.ts) whose group commits are fdatasync'ed, as the engine's
- * own commits are. The journal is copied into `trace_verifications` in bulk afterwards, with COPY:
+ * journal: a write-ahead spool (core/spool.ts) whose group commits are written through to disk
+ * (O_DSYNC), as the engine's own commits are flushed. The journal is copied into `trace_verifications` in bulk afterwards, with COPY:
  * once `applyRows` rows wait, or `applyDelayMs` after the first one, or at once when somebody needs
  * the table (`applied`).
  *
@@ -104,6 +104,7 @@ export async function openVerificationJournal (options: VerificationJournalOptio
     dir: options.dir,
     maxBytes: MAX_WAITING_BYTES,
     fsync: options.fsync,
+    writeThrough: true,
     closedError: () => new TRC_JOURNAL_CLOSED(),
     ...(options.segmentBytes === undefined ? {} : { segmentBytes: options.segmentBytes }),
     ...(position === null ? {} : { minSegment: position.segment + 1 })
