@@ -6,10 +6,10 @@ import type { FileHandle } from 'node:fs/promises'
 
 /**
  * A write-ahead spool: a record is acknowledged once it is in the spool (written, and fdatasync'ed
- * when `fsync` is on, or written through with `writeThrough`); a consumer copies records into the database afterwards and `release`s them.
- * Durable ingest spools devices' QoS 1 messages (gateway); traceability spools consumers'
- * verifications. Records that arrive while a write is in flight go into the next single write
- * (group commit).
+ * when `fsync` is on, or written through with `writeThrough`); a consumer copies records into the
+ * database afterwards and `release`s them. Durable ingest spools devices' QoS 1 messages (gateway);
+ * traceability spools consumers' verifications. Records that arrive while a write is in flight go
+ * into the next single write (group commit).
  *
  * On disk: numbered segment files of frames `u32 magic | u32 length | u32 crc32(body) | body`, and
  * `checkpoint.json` = the position up to which everything is in the database. After a crash, frames
