@@ -14,6 +14,7 @@ import type { RewardRule, RewardTrigger } from '../rewards/reward-split.js'
 import type { AttributedEvent, EpcisEventSink } from './event-sink.js'
 import { eventIdOf, toEpcisEvent } from './epcis-mapping.js'
 import { applyScan, isPassedConsumerVerification, runChecks } from './scan-pipeline.js'
+import { isEmptyBatch } from './scan.repository.js'
 import type { LoadedItem, ScanBatchRows, ScanRecord, ScanRepository, VerificationRecord } from './scan.repository.js'
 import type { ItemCache } from './item-cache.js'
 import type { VerificationJournal } from './verification-journal.js'
@@ -135,9 +136,6 @@ export async function writePlannedBatches (deps: ScanBatchDeps, plans: readonly 
 const storedRows = (deps: ScanBatchDeps, rows: ScanBatchRows): ScanBatchRows =>
   deps.journal === null || rows.verifications.length === 0 ? rows : { ...rows, verifications: [] }
 
-const isEmpty = (rows: ScanBatchRows): boolean =>
-  rows.scans.length === 0 && rows.verifications.length === 0 && rows.states.length === 0 && rows.ledger.length === 0
-
 /**
  * writePlannedBatches for plain plans on the embedded driver's staged query: `executed` once they are
  * committed (the next write may go), `durable` with their result once the commit is on disk (their
@@ -150,7 +148,7 @@ export function startPlainWrite (deps: ScanBatchDeps, plans: readonly BatchPlan[
   const result: BatchResult = { outcomes: merged.outcomes, alertsRaised: [], installed: [] }
   const rows = storedRows(deps, merged.rows)
   const journal = deps.journal
-  if (journal !== null && isEmpty(rows)) {
+  if (journal !== null && isEmptyBatch(rows)) {
     // Narrow verifications alone (consumers' traffic): the journal only. The next write goes once this
     // one is durable (the journal gathers what arrives meanwhile), so a failed one is seen before any
     // plan resting on it is written, and those plans are checked again.

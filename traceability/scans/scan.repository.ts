@@ -105,6 +105,11 @@ export interface ScanBatchRows {
   at: Date
 }
 
+/** A batch that writes nothing: no scan, verification, state or ledger row. */
+export function isEmptyBatch (rows: ScanBatchRows): boolean {
+  return rows.scans.length === 0 && rows.verifications.length === 0 && rows.states.length === 0 && rows.ledger.length === 0
+}
+
 /**
  * The one statement of a scan batch: scan rows, narrow verification rows, the items' new states and the
  * reward ledger lines they earned, through `trace_record_scans` (migration 0016: one round trip, atomic
@@ -236,7 +241,7 @@ export function createScanRepository () {
 
     /** Scan and verification rows, the items' new states and their reward ledger lines: see scanBatchStatement. */
     async insertScanBatch (q: Queryable, rows: ScanBatchRows): Promise<void> {
-      if (rows.scans.length === 0 && rows.verifications.length === 0 && rows.states.length === 0 && rows.ledger.length === 0) return
+      if (isEmptyBatch(rows)) return
       const [sql, params] = scanBatchStatement(rows)
       await q.query(sql, params)
     },

@@ -275,7 +275,7 @@ export function createScanService (deps: ScanServiceDeps) {
     /** Every scan submitted so far is answered, and in the tables reports read (the journal copied). */
     async idle (): Promise<void> {
       await writer.idle()
-      await deps.journal?.applied()
+      await service.settled()
     },
 
     /** Every answered scan is in the tables reports read (the journal copied): call before reading them. */
