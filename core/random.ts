@@ -8,6 +8,8 @@ export interface Random {
   /** Integer in [min, max]. */
   int (min: number, max: number): number
   pick<T> (items: readonly T[]): T
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T> (items: readonly T[]): T[]
   /** Standard normal (Box–Muller). */
   normal (): number
   bytes (length: number): Buffer
@@ -26,6 +28,16 @@ export function createRandom (seed: number): Random {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
+    shuffle: <T>(items: readonly T[]): T[] => {
+      const out = items.slice()
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1))
+        const swap = out[i] as T
+        out[i] = out[j] as T
+        out[j] = swap
+      }
+      return out
+    },
     normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
     bytes: (length) => {
       const buffer = Buffer.allocUnsafe(length)
