@@ -388,24 +388,25 @@ async function evaluateBatch (deps: ScanBatchDeps, tx: Queryable, lock: boolean,
         })
         const result = items.length === 0 ? 'rejected' : worstResult(items.map((item) => item.result))
         outcome = { scanId: request.requestId, result, checks: summariseContainer(sscc, items), eventId: null, items, replayed: false }
-        if (items.some((item) => item.result !== 'rejected')) outcome.eventId = recordEvent(request, [formatSsccUri(deps.resolver, sscc)], result)
+        if (items.some((item) => item.result !== 'rejected')) outcome.eventId = recordEvent(request, () => [formatSsccUri(deps.resolver, sscc)], result)
       }
     } else {
       const item = runItem(request, request.code, null, p)
       outcome = { scanId: request.requestId, result: item.result, checks: item.checks, eventId: null, items: [item], replayed: false }
-      if (item.result !== 'rejected' && item.serial !== null && item.gtin !== null) {
-        outcome.eventId = recordEvent(request, [formatItemUri(deps.resolver, item.gtin, item.lot, item.serial)], item.result)
+      const { gtin, serial } = item
+      if (item.result !== 'rejected' && serial !== null && gtin !== null) {
+        outcome.eventId = recordEvent(request, () => [formatItemUri(deps.resolver, gtin, item.lot, serial)], item.result)
       }
     }
     seenInBatch.set(replayKey, outcome)
     return outcome
   })
 
-  function recordEvent (request: ScanRequest, epcs: string[], result: ScanOutcome['result']): string | null {
+  function recordEvent (request: ScanRequest, epcs: () => string[], result: ScanOutcome['result']): string | null {
     // Captured events are stored already; consumers' verifications stay private (not shared with partners over EPCIS).
     if (request.eventId !== null) return request.eventId
     if (request.source === 'verify') return null
-    events.push({ event: toEpcisEvent(request, epcs, result, catalog), orgId: request.orgId })
+    events.push({ event: toEpcisEvent(request, epcs(), result, catalog), orgId: request.orgId })
     return eventIdOf(request.requestId)
   }
   const recordById = new Map(records.map((r) => [r.id, r]))

@@ -43,7 +43,8 @@ export function runChecks (input: CheckInput): PipelineOutcome {
   for (const step of SCAN_PIPELINES[input.scan.action]) {
     const outcome = step(input)
     if (outcome === null) continue
-    checks.push({ name: outcome.name, passed: outcome.passed, detail: outcome.detail })
+    // A passed check is just its name and detail; a failed one also carries what to raise (not shown).
+    checks.push(outcome.passed ? outcome : { name: outcome.name, passed: false, detail: outcome.detail })
     if (outcome.passed) continue
     failed.push(outcome)
     if (outcome.reject === true) { rejected = true; break }

@@ -66,10 +66,19 @@ interface Waiting {
 /** The rows as COPY … (FORMAT csv) lines, in COLUMNS order; an empty field is NULL. */
 export function verificationCsv (rows: readonly VerificationRecord[]): string {
   let csv = ''
+  // A batch's rows share their recorded time, and most of their scan times to the millisecond.
+  let atMs = NaN
+  let atText = ''
+  let recordedMs = NaN
+  let recordedText = ''
   for (const r of rows) {
+    const at = r.at.getTime()
+    if (at !== atMs) { atMs = at; atText = r.at.toISOString() }
+    const recorded = r.recordedAt.getTime()
+    if (recorded !== recordedMs) { recordedMs = recorded; recordedText = r.recordedAt.toISOString() }
     csv += `${r.id},${csvField(r.code)},${csvField(r.serial)},${r.gtin},${csvField(r.lot)},${csvField(r.consumerId)},` +
       `${r.location === null ? '' : r.location.lat},${r.location === null ? '' : r.location.lng},${csvField(r.city)},` +
-      `${r.at.toISOString()},${r.recordedAt.toISOString()}\n`
+      `${atText},${recordedText}\n`
   }
   return csv
 }

@@ -23,13 +23,14 @@ export const checkSerialSignature: CheckStep = ({ parsed, hasValidTag }) => {
     : { name: 'serial_signature', passed: false, detail: `forged serial: ${parsed.serial} does not carry the brand's key tag`, alert: 'counterfeit', reject: true }
 }
 
+const notIssued = (detail: string) => ({ name: 'code_issued', passed: false, detail, alert: 'counterfeit' as const, reject: true })
+
 export const checkCodeIssued: CheckStep = ({ parsed, issued, catalog }) => {
   if (!parsed.ok) return null
-  const fail = (detail: string) => ({ name: 'code_issued', passed: false, detail, alert: 'counterfeit' as const, reject: true })
-  if (issued === null) return fail(`serial ${parsed.serial} was never issued`)
-  if (issued.gtin !== parsed.gtin) return fail(`serial ${parsed.serial} was issued for GTIN ${issued.gtin}, not ${parsed.gtin}`)
-  if (issued.batchStatus !== 'issued') return fail(`serial ${parsed.serial} belongs to batch ${issued.batchId}, which is ${issued.batchStatus}`)
-  if (parsed.lot !== null && parsed.lot !== issued.lot) return fail(`serial ${parsed.serial} was issued in lot ${issued.lot ?? '(none)'}, the code says lot ${parsed.lot}`)
+  if (issued === null) return notIssued(`serial ${parsed.serial} was never issued`)
+  if (issued.gtin !== parsed.gtin) return notIssued(`serial ${parsed.serial} was issued for GTIN ${issued.gtin}, not ${parsed.gtin}`)
+  if (issued.batchStatus !== 'issued') return notIssued(`serial ${parsed.serial} belongs to batch ${issued.batchId}, which is ${issued.batchStatus}`)
+  if (parsed.lot !== null && parsed.lot !== issued.lot) return notIssued(`serial ${parsed.serial} was issued in lot ${issued.lot ?? '(none)'}, the code says lot ${parsed.lot}`)
   const product = catalog.product(issued.gtin)
   return { name: 'code_issued', passed: true, detail: `issued in batch ${issued.batchId}${issued.lot === null ? '' : `, lot ${issued.lot}`} for ${product?.name ?? issued.gtin}` }
 }
