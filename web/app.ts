@@ -83,20 +83,23 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
       schema: route.schema,
       ...(route.bodyLimitBytes === undefined ? {} : { bodyLimit: route.bodyLimitBytes }),
       ...(route.bodyTypes === undefined ? {} : { errorHandler: answerBodyProblem }),
-      async onRequest (request: FastifyRequest) {
-        const token = bearerToken(request)
-        if (access === 'public') {
-          request.principal = token === null ? null : await deps.authenticate(token)
-          return
+      // Public routes (consumers' verification, tracking) mostly come without a token: no promise then.
+      onRequest: access === 'public'
+        ? (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+          const token = bearerToken(request)
+          if (token === null) { done(); return }
+          deps.authenticate(token).then((principal) => { request.principal = principal; done() }, done)
         }
-        if (token === null) throw new WEB_AUTH_REQUIRED()
-        const principal = await deps.authenticate(token)
-        if (principal === null) throw new WEB_AUTH_INVALID()
-        if (principal.role !== 'admin' && !access.includes(principal.role)) {
-          throw new WEB_FORBIDDEN(principal.role, `${route.method} ${route.url}`)
-        }
-        request.principal = principal
-      },
+        : async (request: FastifyRequest): Promise<void> => {
+          const token = bearerToken(request)
+          if (token === null) throw new WEB_AUTH_REQUIRED()
+          const principal = await deps.authenticate(token)
+          if (principal === null) throw new WEB_AUTH_INVALID()
+          if (principal.role !== 'admin' && !access.includes(principal.role)) {
+            throw new WEB_FORBIDDEN(principal.role, `${route.method} ${route.url}`)
+          }
+          request.principal = principal
+        },
       async handler (request: FastifyRequest, reply: FastifyReply) {
         const result = await route.handler({
           params: request.params,
