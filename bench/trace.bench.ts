@@ -11,7 +11,7 @@
  *   4. the seeded supply-chain simulation, scored against its ground truth → detection.
  *
  * Flags: --codes N (default 1000000), --duration S (autocannon seconds, default 10), --connections N
- * (default 32), --rounds N (bare route and verification alternate N times, medians reported; default 3),
+ * (default 32), --rounds N (bare route and verification alternate N times, medians reported; default 5),
  * --skip-issue, --skip-detection. The last line printed is the JSON summary.
  */
 import { spawn } from 'node:child_process'
@@ -35,8 +35,8 @@ const flag = (name: string, fallback: number): number => {
 const CODES = flag('codes', 1_000_000)
 const DURATION_S = flag('duration', 10)
 const CONNECTIONS = flag('connections', 32)
-const ROUNDS = flag('rounds', 3)
-const POOL = 30_000
+const ROUNDS = flag('rounds', 5)
+const POOL = 50_000
 const CASE_SIZE = 500
 const log = (message: string): void => { process.stderr.write(`bench:trace ${message}\n`) }
 
