@@ -28,16 +28,7 @@ export function createRandom (seed: number): Random {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
-    shuffle: <T>(items: readonly T[]): T[] => {
-      const out = items.slice()
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1))
-        const swap = out[i] as T
-        out[i] = out[j] as T
-        out[j] = swap
-      }
-      return out
-    },
+    shuffle: (items) => shuffleWith(items, next),
     normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
     bytes: (length) => {
       const buffer = Buffer.allocUnsafe(length)
@@ -45,4 +36,16 @@ export function createRandom (seed: number): Random {
       return buffer
     }
   }
+}
+
+/** A shuffled copy (Fisher–Yates), drawing from `next` (uniform in [0, 1)). */
+export function shuffleWith<T> (items: readonly T[], next: () => number): T[] {
+  const out = items.slice()
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    const swap = out[i] as T
+    out[i] = out[j] as T
+    out[j] = swap
+  }
+  return out
 }

@@ -12,14 +12,5 @@ export function createRandom (seed: number): Random {
   }
 }
 
-/** Fisher–Yates shuffle of a copy. */
-export function shuffleWith<T> (items: readonly T[], random: Random): T[] {
-  const out = items.slice()
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    const swap = out[i] as T
-    out[i] = out[j] as T
-    out[j] = swap
-  }
-  return out
-}
+/** Fisher–Yates shuffle of a copy (the platform's one, core/random.ts). */
+export { shuffleWith } from '../../../core/random.js'
