@@ -35,6 +35,14 @@ export interface RouteBound {
   assignmentKm: number
   /** The last master LP's value, box columns included: how far the search had to go, never the bound. */
   masterLpKm: number
+  /**
+   * The set-partitioning LP over the routes priced, without the box: at least the LP over all routes,
+   * so that LP lies between travelKm and this (Infinity when the routes priced do not cover every order).
+   */
+  restrictedLpKm: number
+  /** In that LP's solution: routes with a positive value, and how many of them are fractional. */
+  routesInUse: number
+  fractionalRoutes: number
   iterations: number
   bestIteration: number
   columns: number
@@ -92,6 +100,9 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
   let lpMs = 0
   let iterations = 0
   let columns = 0
+  let restrictedLpKm = Infinity
+  let routesInUse = 0
+  let fractionalRoutes = 0
   try {
     model.options.set({ output_flag: false, solver: 'ipm', run_crossover: 'off' })
     const lower = new Float64Array(n + m)
@@ -176,6 +187,21 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
       }
       model.changeColsCost({ kind: 'range', from: 0, to: 2 * n - 1 }, boxCosts())
     }
+    // The LP over the routes priced alone, the box's columns barred, solved to a vertex (simplex) so the
+    // count of fractional routes is the LP's, not the interior of its optimal face.
+    model.options.set({ solver: 'simplex' })
+    model.changeColsBounds({ kind: 'range', from: 0, to: 2 * n - 1 }, new Float64Array(2 * n), new Float64Array(2 * n))
+    model.run()
+    if (model.getModelStatus() === highs.constants.modelStatus.optimal) {
+      restrictedLpKm = model.getObjectiveValue()
+      const values = model.getSolution().colValue
+      for (let x = 2 * n; x < values.length; x++) {
+        const value = values[x] as number
+        if (value <= 1e-6) continue
+        routesInUse++
+        if (value < 1 - 1e-6) fractionalRoutes++
+      }
+    }
   } finally {
     model.dispose()
   }
@@ -183,6 +209,9 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
     travelKm: Math.floor(bestKm * 10) / 10,
     assignmentKm: assignment.travelKm,
     masterLpKm: Math.round(lpKm * 10) / 10,
+    restrictedLpKm: Math.ceil(restrictedLpKm * 10) / 10,
+    routesInUse,
+    fractionalRoutes,
     iterations,
     bestIteration,
     columns,

@@ -7,8 +7,11 @@ import type { OfflineDay } from './offline-day.js'
  * each assigned on shift (leave = max(free, release) < shift end), reached by its deadline, within
  * reach, real visit times, only orders they may serve. A shortest path with time windows, solved
  * exactly by labels (arrival time, reduced km) in time order, dropping only a label another at the same
- * order beats on both. Routes may visit an order twice and van stock is not used up along a route: the
- * routes searched are a superset of the real ones, which is what a lower bound needs.
+ * order beats on both. A route never turns straight back to the order it came from (k → j → k): a label
+ * remembers its previous order, and beats another only when it came from the same place, or from home,
+ * or from an order the other could no longer get back to in time — so no route that such a turn would
+ * not spoil is lost. Longer cycles (k → j → l → k) are still allowed, and van stock is not used up along
+ * a route: the routes searched are a superset of the real ones, which is what a lower bound needs.
  */
 
 /** Receives a route engineer i could drive (orders in sequence, one may repeat), its km and reduced km. */
@@ -121,18 +124,35 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
         if (size > 0) heap[c] = last
         return top
       }
-      /** Adds (j, t, c) unless a label at j is no later and no dearer; drops the ones it beats. */
+      /** The order a label came from, or −1 from home. */
+      const previousOf = (label: number): number => { const p = parent[label] as number; return p < 0 ? -1 : node[p] as number }
+      /**
+       * Whether a label at j, previous order p, reached at t, beats every extension of another label at
+       * j reached at `later` (≥ t) that came from elsewhere: it does when p is home, or when the other
+       * could no longer drive back to p (the one turn the first label may not take) by p's deadline.
+       */
+      const turnHarmless = (p: number, j: number, later: number): boolean => {
+        if (p < 0 || (orderKm[j * n + p] as number) > DEFAULT_MAX_DISTANCE_KM) return true
+        return Math.max(later + (service[j] as number), release[p] as number) + (orderDrive[j * n + p] as number) > (deadline[p] as number)
+      }
+      const beats = (a: number, t: number, c: number, p: number, j: number): boolean => {
+        if ((time[a] as number) > t || (cost[a] as number) > c) return false
+        const q = previousOf(a)
+        return q === p || turnHarmless(q, j, t)
+      }
+      /** Adds (j, t, c) unless a label at j beats it; drops the ones it beats. */
       const offer = (j: number, t: number, c: number, from: number): void => {
         const list = atNode[j] as number[]
         if (list.length === 0) touched.push(j)
+        const p = from < 0 ? -1 : node[from] as number
         let w = 0
         for (let x = 0; x < list.length; x++) {
-          const other = list[x] as number
-          if ((time[other] as number) <= t && (cost[other] as number) <= c) return
+          if (beats(list[x] as number, t, c, p, j)) return
         }
         for (let x = 0; x < list.length; x++) {
           const other = list[x] as number
-          if (t <= (time[other] as number) && c <= (cost[other] as number)) dead[other] = 1
+          const otherTime = time[other] as number
+          if (t <= otherTime && c <= (cost[other] as number) && (previousOf(other) === p || turnHarmless(p, j, otherTime))) dead[other] = 1
           else list[w++] = other
         }
         list.length = w
@@ -159,9 +179,10 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
         const c = cost[label] as number
         if (c < best) best = c
         const free = (time[label] as number) + (service[k] as number)
+        const back = previousOf(label)
         for (let a = outStart[k] as number; a < (outStart[k + 1] as number); a++) {
           const j = outTo[a] as number
-          if (!isQualified(j, i)) continue
+          if (j === back || !isQualified(j, i)) continue
           const leave = Math.max(free, release[j] as number)
           if (leave >= end) continue
           const arrive = leave + (outDrive[a] as number)

@@ -134,5 +134,9 @@ t.test('on small days the route bound lies between the assignment bound and the 
     const plan = planOffline(day, reference, { rebuilds: 300 })
     t.ok(routes.travelKm >= routes.assignmentKm - 0.1, `seed ${seed}: route bound ${routes.travelKm} ≥ assignment bound ${routes.assignmentKm}`)
     t.ok(routes.travelKm <= plan.travelKm + 1e-6, `seed ${seed}: route bound ${routes.travelKm} ≤ plan ${plan.travelKm}`)
+    // The LP over the routes priced (Afterline's among them) is at least the bound, at most Afterline's travel.
+    t.ok(routes.travelKm <= routes.restrictedLpKm + 0.1, `seed ${seed}: route bound ${routes.travelKm} ≤ restricted LP ${routes.restrictedLpKm}`)
+    t.ok(routes.restrictedLpKm <= reference.travelKm + 0.2, `seed ${seed}: restricted LP ${routes.restrictedLpKm} ≤ Afterline ${reference.travelKm}`)
+    t.ok(routes.fractionalRoutes <= routes.routesInUse && routes.routesInUse > 0, `seed ${seed}: ${routes.fractionalRoutes} of ${routes.routesInUse} routes in use fractional`)
   }
 })
