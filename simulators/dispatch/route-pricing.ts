@@ -12,6 +12,11 @@ import type { OfflineDay } from './offline-day.js'
  * or from an order the other could no longer get back to in time — so no route that such a turn would
  * not spoil is lost. Longer cycles (k → j → l → k) are still allowed, and van stock is not used up along
  * a route: the routes searched are a superset of the real ones, which is what a lower bound needs.
+ *
+ * With subset-row cuts (`setCuts`), a route also pays each cut's penalty at its second visit among the
+ * cut's three orders (and fourth, …). A label then carries the cuts it has visited an odd number of
+ * times, and beats another only by enough to cover the penalties it may still pay that the other
+ * would not; a cut is forgotten once all its orders' deadlines have passed, when it can cost nothing more.
  */
 
 /** Receives a route engineer i could drive (orders in sequence, one may repeat), its km and reduced km. */
@@ -30,6 +35,12 @@ export interface RoutePricer {
    */
   price (pi: Float64Array, sink?: RouteSink, perEngineer?: number, below?: (i: number) => number): Pricing
   routeKm (i: number, route: readonly number[]): number
+  /**
+   * Subset-row cuts on three orders (`orders`, three per cut) and their penalties (−dual, ≥ 0): from
+   * now on a route pays a cut's penalty each time it reaches its second (fourth, …) visit among the
+   * cut's orders, as the LP charges it.
+   */
+  setCuts (orders: Int32Array, penalty: Float64Array): void
 }
 
 /** `earliest`: per order, the earliest any schedule reaches it (arcs that cannot be on time are dropped). */
@@ -79,6 +90,33 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
   }
   const atNode: number[][] = Array.from({ length: n }, () => [])
   const touched: number[] = []
+
+  // Subset-row cuts. A label keeps the cuts it has visited an odd number of times (`odd`, null when none)
+  // while one of the cut's orders could still be reached (deadline not passed): after that the state can
+  // no longer change what the route pays, and forgetting it lets more labels beat each other.
+  let cutsOf: number[][] = Array.from({ length: n }, () => [])
+  let cutPenalty = new Float64Array(0)
+  let cutLastDeadline = new Float64Array(0)
+  const odd: Array<number[] | null> = []
+  const setCuts = (orders: Int32Array, penalty: Float64Array): void => {
+    cutsOf = Array.from({ length: n }, () => [])
+    cutPenalty = Float64Array.from(penalty)
+    cutLastDeadline = new Float64Array(penalty.length)
+    for (let c = 0; c < penalty.length; c++) {
+      let last = -Infinity
+      for (let x = 3 * c; x < 3 * c + 3; x++) last = Math.max(last, deadline[orders[x] as number] as number)
+      cutLastDeadline[c] = last
+      if ((penalty[c] as number) <= 1e-9) continue
+      for (let x = 3 * c; x < 3 * c + 3; x++) (cutsOf[orders[x] as number] as number[]).push(c)
+    }
+  }
+  /** What a label whose odd cuts are `a` may pay on top of one whose odd cuts are `b`, at most. */
+  const extraOver = (a: number[] | null, b: number[] | null): number => {
+    if (a === null) return 0
+    let extra = 0
+    for (const c of a) if (b === null || !b.includes(c)) extra += cutPenalty[c] as number
+    return extra
+  }
 
   /**
    * For each engineer, the least reduced km of any route (non-positive: staying home is 0); with a sink,
@@ -135,30 +173,44 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
         if (p < 0 || (orderKm[j * n + p] as number) > DEFAULT_MAX_DISTANCE_KM) return true
         return Math.max(later + (service[j] as number), release[p] as number) + (orderDrive[j * n + p] as number) > (deadline[p] as number)
       }
-      const beats = (a: number, t: number, c: number, p: number, j: number): boolean => {
-        if ((time[a] as number) > t || (cost[a] as number) > c) return false
+      const beats = (a: number, t: number, c: number, p: number, j: number, cuts: number[] | null): boolean => {
+        if ((time[a] as number) > t || (cost[a] as number) + extraOver(odd[a] ?? null, cuts) > c) return false
         const q = previousOf(a)
         return q === p || turnHarmless(q, j, t)
       }
-      /** Adds (j, t, c) unless a label at j beats it; drops the ones it beats. */
+      /**
+       * Adds (j, t, c) unless a label at j beats it, after the cuts' penalties the visit to j incurs;
+       * drops the ones it beats.
+       */
       const offer = (j: number, t: number, c: number, from: number): void => {
+        let cuts = from < 0 ? null : odd[from] ?? null
+        const atJ = cutsOf[j] as number[]
+        if (atJ.length > 0 || cuts !== null) {
+          const next = cuts === null ? [] : cuts.filter((k) => (cutLastDeadline[k] as number) >= t)
+          for (const k of atJ) {
+            const at = next.indexOf(k)
+            if (at < 0) next.push(k)
+            else { next.splice(at, 1); c += cutPenalty[k] as number }
+          }
+          cuts = next.length > 0 ? next : null
+        }
         const list = atNode[j] as number[]
         if (list.length === 0) touched.push(j)
         const p = from < 0 ? -1 : node[from] as number
         let w = 0
         for (let x = 0; x < list.length; x++) {
-          if (beats(list[x] as number, t, c, p, j)) return
+          if (beats(list[x] as number, t, c, p, j, cuts)) return
         }
         for (let x = 0; x < list.length; x++) {
           const other = list[x] as number
           const otherTime = time[other] as number
-          if (t <= otherTime && c <= (cost[other] as number) && (previousOf(other) === p || turnHarmless(p, j, otherTime))) dead[other] = 1
+          if (t <= otherTime && c + extraOver(cuts, odd[other] ?? null) <= (cost[other] as number) && (previousOf(other) === p || turnHarmless(p, j, otherTime))) dead[other] = 1
           else list[w++] = other
         }
         list.length = w
         if (count === capacity) grow()
         const label = count++
-        node[label] = j; time[label] = t; cost[label] = c; parent[label] = from; dead[label] = 0
+        node[label] = j; time[label] = t; cost[label] = c; parent[label] = from; dead[label] = 0; odd[label] = cuts
         list.push(label)
         push(label)
       }
@@ -213,5 +265,5 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
     return { reduced, labels: totalLabels }
   }
 
-  return { price, routeKm }
+  return { price, routeKm, setCuts }
 }

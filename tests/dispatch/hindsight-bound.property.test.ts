@@ -113,6 +113,9 @@ t.test('on tiny days solved exactly, each bound ≤ the hindsight optimum ≤ th
       t.ok(assignment.travelKm <= optimum + 0.1, `${label}: assignment bound ${assignment.travelKm} ≤ optimum ${optimum.toFixed(2)}`)
       t.ok(routes.travelKm <= optimum + 1e-6, `${label}: route bound ${routes.travelKm} ≤ optimum ${optimum.toFixed(2)}`)
       t.ok(routes.travelKm >= assignment.travelKm - 0.1, `${label}: route bound ${routes.travelKm} ≥ assignment bound ${assignment.travelKm}`)
+      if (routes.cuts > 0) {
+        t.ok(routes.travelKm <= routes.cutLpKm + 0.1, `${label}: route bound ${routes.travelKm} ≤ the LP with its ${routes.cuts} cuts ${routes.cutLpKm}`)
+      }
       checked++
       if (routes.travelKm >= optimum * 0.95) tight++
       if (optimum < reference.travelKm - 0.5) improvable++
@@ -125,6 +128,31 @@ t.test('on tiny days solved exactly, each bound ≤ the hindsight optimum ≤ th
   t.ok(tight >= checked / 2, `the route bound is within 5 % of the optimum on ${tight} of ${checked} days`)
 })
 
+t.test('where the route LP is fractional, subset-row cuts lift the bound and keep it below the optimum', async (t) => {
+  // Most tiny days have a whole-number LP; search further seeds, with deadlines loosened by 90 minutes,
+  // for days where it is not, and solve those exactly.
+  let found = 0
+  let lifted = 0
+  for (let seed = 25; seed <= 400 && found < 8; seed++) {
+    const scenario = createTinyDay(seed, 3, 6 + (seed % 2))
+    const simulated = simulateDay(scenario, createEnginePolicy())
+    if (simulated.served === 0) continue
+    const reference = { ...simulated, servedOrders: new Map([...simulated.servedOrders].map(([id, s]) => [id, { ...s, arrivedAt: s.arrivedAt + 90 * MINUTE }])) }
+    const day = createOfflineDay(scenario, reference)
+    const routes = await boundRoutes(day, { iterations: 40 })
+    if (routes.cuts === 0) continue
+    found++
+    const optimum = findExactOptimum(scenario, reference)
+    const uncut = await boundRoutes(day, { iterations: 40, cutRounds: 0 })
+    t.ok(routes.travelKm <= optimum + 1e-6, `seed ${seed}: bound with ${routes.cuts} cuts ${routes.travelKm} ≤ optimum ${optimum.toFixed(2)}`)
+    t.ok(routes.travelKm <= routes.cutLpKm + 0.1, `seed ${seed}: bound ${routes.travelKm} ≤ the LP with its cuts ${routes.cutLpKm}`)
+    t.ok(routes.travelKm >= uncut.travelKm - 1e-6, `seed ${seed}: bound with cuts ${routes.travelKm} ≥ without ${uncut.travelKm}`)
+    if (routes.travelKm > uncut.travelKm + 0.05) lifted++
+  }
+  t.ok(found >= 5, `${found} days with a fractional route LP solved exactly`)
+  t.ok(lifted >= 1, `the cuts lifted the bound on ${lifted} of them`)
+})
+
 t.test('on small days the route bound lies between the assignment bound and the best known plan', async (t) => {
   for (const seed of [1, 2]) {
     const scenario = createScenario({ seed, engineers: 40, orders: 220 })
@@ -135,7 +163,9 @@ t.test('on small days the route bound lies between the assignment bound and the 
     t.ok(routes.travelKm >= routes.assignmentKm - 0.1, `seed ${seed}: route bound ${routes.travelKm} ≥ assignment bound ${routes.assignmentKm}`)
     t.ok(routes.travelKm <= plan.travelKm + 1e-6, `seed ${seed}: route bound ${routes.travelKm} ≤ plan ${plan.travelKm}`)
     // The LP over the routes priced (Afterline's among them) is at least the bound, at most Afterline's travel.
-    t.ok(routes.travelKm <= routes.restrictedLpKm + 0.1, `seed ${seed}: route bound ${routes.travelKm} ≤ restricted LP ${routes.restrictedLpKm}`)
+    // With subset-row cuts the bound may pass the LP without them, but not the LP with them.
+    const lp = routes.cuts > 0 ? routes.cutLpKm : routes.restrictedLpKm
+    t.ok(routes.travelKm <= lp + 0.1, `seed ${seed}: route bound ${routes.travelKm} ≤ restricted LP ${lp} (${routes.cuts} cuts)`)
     t.ok(routes.restrictedLpKm <= reference.travelKm + 0.2, `seed ${seed}: restricted LP ${routes.restrictedLpKm} ≤ Afterline ${reference.travelKm}`)
     t.ok(routes.fractionalRoutes <= routes.routesInUse && routes.routesInUse > 0, `seed ${seed}: ${routes.fractionalRoutes} of ${routes.routesInUse} routes in use fractional`)
   }
