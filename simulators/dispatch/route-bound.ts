@@ -142,8 +142,7 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
       const cost: number[] = []
       for (const { i, route, km } of pending) {
         priced.push({ i, route, km })
-        const counts = new Map<number, number>()
-        for (const j of route) counts.set(j, (counts.get(j) ?? 0) + 1)
+        const counts = countVisits(route)
         repeats.push(counts.size < route.length)
         for (const [j, count] of [...counts].sort((a, b) => a[0] - b[0])) { indices.push(j); values.push(count) }
         if (i >= 0) { indices.push(n + i); values.push(1) }
