@@ -122,8 +122,8 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
   let repeatingRoutes = 0
   let cuts = 0
   let cutLpKm = Infinity
-  const repeats: boolean[] = []
-  const priced: Array<{ i: number, route: number[], km: number }> = []
+  // Every route put in the LP, by column (after the box's 2n), with its visits per order.
+  const priced: Array<{ i: number, route: number[], km: number, visits: Map<number, number> }> = []
   try {
     model.options.set({ output_flag: false, solver: 'ipm', run_crossover: 'off' })
     const lower = new Float64Array(n + m)
@@ -132,18 +132,17 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
     lower.fill(-highs.infinity, n); upper.fill(1, n)
     model.addRows({ lower, upper, matrix: { format: 'csr', numRows: n + m, numCols: 0, starts: new Int32Array(n + m + 1), indices: new Int32Array(0), values: new Float64Array(0) } })
     const pending: Array<{ i: number, route: number[], km: number }> = []
-    /** A route's coefficient in cut c: ⌊visits among the cut's three orders / 2⌋. */
+    /** A route's coefficient in cut c. */
     const cutCoefficient = (counts: ReadonlyMap<number, number>, c: number): number =>
-      Math.floor(((counts.get(cutOrders[3 * c] as number) ?? 0) + (counts.get(cutOrders[3 * c + 1] as number) ?? 0) + (counts.get(cutOrders[3 * c + 2] as number) ?? 0)) / 2)
+      subsetRowCoefficient(counts, cutOrders[3 * c] as number, cutOrders[3 * c + 1] as number, cutOrders[3 * c + 2] as number)
     const flush = (): number => {
       const starts = [0]
       const indices: number[] = []
       const values: number[] = []
       const cost: number[] = []
       for (const { i, route, km } of pending) {
-        priced.push({ i, route, km })
         const counts = countVisits(route)
-        repeats.push(counts.size < route.length)
+        priced.push({ i, route, km, visits: counts })
         for (const [j, count] of [...counts].sort((a, b) => a[0] - b[0])) { indices.push(j); values.push(count) }
         if (i >= 0) { indices.push(n + i); values.push(1) }
         for (let c = 0; c < cutOrders.length / 3; c++) {
@@ -239,7 +238,8 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
         if (value <= 1e-6) continue
         routesInUse++
         if (value < 1 - 1e-6) fractionalRoutes++
-        if (repeats[x - 2 * n] === true) repeatingRoutes++
+        const { route, visits } = priced[x - 2 * n] as { route: number[], visits: Map<number, number> }
+        if (visits.size < route.length) repeatingRoutes++
       }
     }
     // Subset-row cuts (Jepsen et al.): for any three orders, the routes visiting at least two of them
@@ -251,9 +251,8 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
     const cutRounds = options.cutRounds ?? 2
     model.options.set({ solver: 'ipm' })
     model.changeColsBounds({ kind: 'range', from: 0, to: 2 * n - 1 }, new Float64Array(2 * n), new Float64Array(2 * n).fill(highs.infinity))
-    const visits = priced.map(({ route }) => countVisits(route))
     for (let round = 0; round < cutRounds && searching && solution !== null && performance.now() - started < limit; round++) {
-      const added = separateCuts(solution, visits, cutOrders)
+      const added = separateCuts(solution, priced.map((column) => column.visits), cutOrders)
       if (added === 0) break
       cuts += added
       const first = cutOrders.length / 3 - added
@@ -261,7 +260,7 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
       const rowIndices: number[] = []
       const rowValues: number[] = []
       for (let c = first; c < first + added; c++) {
-        visits.forEach((counts, x) => { const coefficient = cutCoefficient(counts, c); if (coefficient > 0) { rowIndices.push(2 * n + x); rowValues.push(coefficient) } })
+        priced.forEach(({ visits: counts }, x) => { const coefficient = cutCoefficient(counts, c); if (coefficient > 0) { rowIndices.push(2 * n + x); rowValues.push(coefficient) } })
         rowStarts.push(rowIndices.length)
       }
       model.addRows({
@@ -271,9 +270,7 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
       })
       delta = options.boxKm ?? 1
       model.changeColsCost({ kind: 'range', from: 0, to: 2 * n - 1 }, boxCosts())
-      const before = priced.length
       searching = search(options.cutPricingRounds ?? 8)
-      for (let x = before; x < priced.length; x++) visits.push(countVisits((priced[x] as { route: number[] }).route))
       model.run()
       solution = model.getModelStatus() === highs.constants.modelStatus.optimal ? Float64Array.from(model.getSolution().colValue.subarray(2 * n)) : null
     }
@@ -310,6 +307,11 @@ export async function boundRoutes (day: OfflineDay, options: RouteBoundOptions =
     lpMs: Math.round(lpMs),
     solveMs: Math.round(performance.now() - started)
   }
+}
+
+/** A route's coefficient in the subset-row cut on orders a, b, c: ⌊its visits among them / 2⌋. */
+function subsetRowCoefficient (counts: ReadonlyMap<number, number>, a: number, b: number, c: number): number {
+  return Math.floor(((counts.get(a) ?? 0) + (counts.get(b) ?? 0) + (counts.get(c) ?? 0)) / 2)
 }
 
 function countVisits (route: readonly number[]): Map<number, number> {
@@ -358,9 +360,7 @@ function separateCuts (values: ArrayLike<number>, visits: ReadonlyArray<Readonly
           for (const x of routesOf.get(j) ?? []) {
             if (seen.has(x)) continue
             seen.add(x)
-            const counts = visits[x] as ReadonlyMap<number, number>
-            const coefficient = Math.floor(((counts.get(a) ?? 0) + (counts.get(b) ?? 0) + (counts.get(c) ?? 0)) / 2)
-            lhs += coefficient * (values[x] as number)
+            lhs += subsetRowCoefficient(visits[x] as ReadonlyMap<number, number>, a, b, c) * (values[x] as number)
           }
         }
         if (lhs > 1.001) found.push({ orders: [a, b, c], violation: lhs - 1 })
