@@ -50,7 +50,7 @@ const PLAN_REBUILDS = 20_000
 const BOUND_ITERATIONS = 60
 /**
  * A safety net only: the rounds above (and the two rounds of cuts after them) decide where the bound
- * stops, so it does not depend on the machine's speed; about ten minutes on a two-core machine.
+ * stops, so it does not depend on the machine's speed; about thirteen minutes on a two-core machine.
  */
 const BOUND_TIME_LIMIT_MS = 30 * 60_000
 
