@@ -21,7 +21,7 @@ import { createEngineerPool } from '../dispatch/engine/engineer-pool.js'
 import { searchCandidates } from '../dispatch/engine/candidate-search.js'
 import { createRuleContext } from '../dispatch/engine/candidate-search.js'
 import { haversineKm } from '../dispatch/engine/geo.js'
-import { findViolation } from '../dispatch/engine/hard-rules.js'
+import { passesHardRules } from '../dispatch/engine/hard-rules.js'
 import { costOf, DEFAULT_SCORING } from '../dispatch/engine/score.js'
 import type { EngineerSnapshot, OrderDemand } from '../dispatch/engine/types.js'
 import { createCity } from '../simulators/dispatch/city.js'
@@ -69,7 +69,7 @@ function scanAll (fleet: readonly EngineerSnapshot[], order: OrderDemand): strin
     const from = engineer.position ?? engineer.home
     if (from === null) continue
     const distanceKm = haversineKm(from, order.location)
-    if (findViolation({ engineer, order, distanceKm }, context) !== null) continue
+    if (!passesHardRules({ engineer, order, distanceKm }, context)) continue
     kept.push({ id: engineer.id, cost: costOf(engineer, order, distanceKm, options) })
   }
   return kept.sort((a, b) => a.cost - b.cost || (a.id < b.id ? -1 : 1)).slice(0, LIMIT).map((k) => k.id)

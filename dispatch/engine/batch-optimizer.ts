@@ -1,5 +1,5 @@
 import { createRuleContext, searchCandidates } from './candidate-search.js'
-import { findViolation } from './hard-rules.js'
+import { passesHardRules } from './hard-rules.js'
 import type { CandidateSearchOptions } from './candidate-search.js'
 import type { EngineerPool } from './engineer-pool.js'
 import { haversineKm } from './geo.js'
@@ -101,7 +101,7 @@ function addProjectedPairs (orders: readonly OrderDemand[], options: BatchOption
     const waitMinutes = (later.now - options.now) / 60_000
     for (const order of orders) {
       const distanceKm = haversineKm(at, order.location)
-      if (findViolation({ engineer: projected.engineer, order, distanceKm }, context) !== null) continue
+      if (!passesHardRules({ engineer: projected.engineer, order, distanceKm }, context)) continue
       add(order, projected.engineer, costOf(projected.engineer, order, distanceKm, later) + waitMinutes * waitPerMinute, distanceKm)
     }
   }

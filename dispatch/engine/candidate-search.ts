@@ -1,6 +1,6 @@
 import { haversineKm, haversineKmBetween } from './geo.js'
-import { findViolation } from './hard-rules.js'
-import type { HardRuleContext } from './hard-rules.js'
+import { passesHardRules } from './hard-rules.js'
+import type { HardRuleContext, HardRuleInput } from './hard-rules.js'
 import type { EngineerPool } from './engineer-pool.js'
 import { costOf, lowerBoundCost, scoreCandidate } from './score.js'
 import type { Scored, ScoringOptions } from './score.js'
@@ -49,8 +49,13 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
   const exclude = options.exclude
   const preferredId = order.preferredEngineerId
 
+  // One rule input for the whole search, refilled per engineer: checking allocates nothing.
+  const input: HardRuleInput = { engineer: undefined as unknown as EngineerSnapshot, order, distanceKm: 0 }
+
   const consider = (engineer: EngineerSnapshot, distanceKm: number, cost = costOf(engineer, order, distanceKm, options)): void => {
-    if (findViolation({ engineer, order, distanceKm }, context) !== null) return
+    input.engineer = engineer
+    input.distanceKm = distanceKm
+    if (!passesHardRules(input, context)) return
     if (kept.length === limit) {
       const worst = kept[limit - 1] as Kept
       if (cost > worst.cost || (cost === worst.cost && engineer.id > worst.engineer.id)) return
@@ -83,22 +88,29 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
   }
 
   const worstKept = (): number => kept.length < limit ? Infinity : (kept[limit - 1] as Kept).cost
+  // The visitor and the stop test are made once per search (not per grid); `floor` is the grid's.
+  let floor = 0
+  const visit = (engineer: EngineerSnapshot, lat: number, lng: number): void => {
+    // Distance and the grid's cost floor come from the grid's own arrays; the engineer's record is read
+    // only by those who could still make the list.
+    const distanceKm = haversineKmBetween(lat, lng, order.location.lat, order.location.lng)
+    if (distanceKm > maxKm) return
+    if (kept.length === limit && lowerBoundCost(order, distanceKm, options) + floor > worstKept()) return
+    if (engineer.id === preferredId || exclude?.has(engineer.id) === true) return
+    // The exact cost is cheaper than the rules: most engineers far down the ranking stop here.
+    const cost = costOf(engineer, order, distanceKm, options)
+    if (kept.length === limit && cost > worstKept()) return
+    consider(engineer, distanceKm, cost)
+  }
+  const shouldStop = (ringMinKm: number): boolean => lowerBoundCost(order, ringMinKm, options) + floor > worstKept()
   // Grids in increasing workload: each adds a known floor to every cost in it, so once the floor alone
   // (at distance zero) cannot beat the worst kept, neither that grid nor any later one can.
-  pool.grids.forEach((grid, bucket) => {
-    const floor = bucket * options.weights.workloadPerJob
-    if (lowerBoundCost(order, 0, options) + floor > worstKept()) return
-    grid.searchRings(order.location, maxKm, (engineer) => {
-      if (engineer.id === preferredId || exclude?.has(engineer.id) === true) return
-      const at = (engineer.position ?? engineer.home) as LatLng
-      const distanceKm = haversineKmBetween(at.lat, at.lng, order.location.lat, order.location.lng)
-      if (distanceKm > maxKm) return
-      // The exact cost is cheaper than the rules: most engineers far down the ranking stop here.
-      const cost = costOf(engineer, order, distanceKm, options)
-      if (kept.length === limit && cost > worstKept()) return
-      consider(engineer, distanceKm, cost)
-    }, (ringMinKm) => lowerBoundCost(order, ringMinKm, options) + floor > worstKept())
-  })
+  const grids = pool.grids
+  for (let bucket = 0; bucket < grids.length; bucket++) {
+    floor = bucket * options.weights.workloadPerJob
+    if (lowerBoundCost(order, 0, options) + floor > worstKept()) break
+    ;(grids[bucket] as (typeof grids)[number]).searchRings(order.location, maxKm, visit, shouldStop)
+  }
   return kept
 }
 

@@ -46,7 +46,9 @@ export function estimateEtaMinutes (distanceKm: number, model: EtaModel = DEFAUL
   let road = Math.max(0, distanceKm) * model.circuity
   let minutes = model.startupMinutes
   let from = 0
-  for (const band of model.bands) {
+  const bands = model.bands
+  for (let i = 0; i < bands.length; i++) {
+    const band = bands[i] as EtaModel['bands'][number]
     const length = Math.min(road, band.upToKm - from)
     minutes += (length / band.speedKmh) * 60
     road -= length

@@ -25,9 +25,14 @@ export interface HardRuleInput {
   distanceKm: number
 }
 
+/**
+ * `passes` is the predicate and allocates nothing (a search asks it of thousands of engineers);
+ * `explain` says why the pair fails it, asked only of a rule that did not pass.
+ */
 export interface HardRule {
   name: HardRuleName
-  check (input: HardRuleInput, context: HardRuleContext): string | null
+  passes (input: HardRuleInput, context: HardRuleContext): boolean
+  explain (input: HardRuleInput, context: HardRuleContext): string
 }
 
 export interface RuleViolation {
@@ -35,22 +40,31 @@ export interface RuleViolation {
   reason: string
 }
 
-function checkOnShift ({ engineer }: HardRuleInput, context: HardRuleContext): string | null {
-  return isWithinShifts(engineer.shifts, context.localTime(engineer.timezone)) ? null : 'not on shift now'
+const onShift: HardRule = {
+  name: 'on_shift',
+  passes: ({ engineer }, context) => isWithinShifts(engineer.shifts, context.localTime(engineer.timezone)),
+  explain: () => 'not on shift now'
 }
 
-function checkAvailable ({ engineer }: HardRuleInput): string | null {
-  if (engineer.status !== 'available') return `status is ${engineer.status}`
-  if (engineer.activeOrderId !== null) return 'already holds an active work order'
-  return null
+const available: HardRule = {
+  name: 'available',
+  passes: ({ engineer }) => engineer.status === 'available' && engineer.activeOrderId === null,
+  explain: ({ engineer }) => engineer.status !== 'available' ? `status is ${engineer.status}` : 'already holds an active work order'
 }
 
-function checkSkills ({ engineer, order }: HardRuleInput): string | null {
-  for (const need of order.requiredSkills) {
-    const level = engineer.skills[need.skill] ?? 0
-    if (level < need.level) return level === 0 ? `lacks skill ${need.skill}` : `${need.skill} level ${level} < ${need.level}`
+const skills: HardRule = {
+  name: 'skills',
+  passes: ({ engineer, order }) => {
+    for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return false
+    return true
+  },
+  explain: ({ engineer, order }) => {
+    for (const need of order.requiredSkills) {
+      const level = engineer.skills[need.skill] ?? 0
+      if (level < need.level) return level === 0 ? `lacks skill ${need.skill}` : `${need.skill} level ${level} < ${need.level}`
+    }
+    return 'has every skill required'
   }
-  return null
 }
 
 const territoryBoxes = new WeakMap<Territory, number[]>()
@@ -62,18 +76,25 @@ function isInTerritory (territory: Territory, lng: number, lat: number): boolean
   return booleanPointInPolygon([lng, lat], territory)
 }
 
-function checkReach ({ engineer, order, distanceKm }: HardRuleInput, context: HardRuleContext): string | null {
-  if (engineer.position === null && engineer.home === null) return 'position unknown'
-  const maxKm = engineer.maxDistanceKm ?? context.defaultMaxDistanceKm
-  if (distanceKm > maxKm) return `${distanceKm.toFixed(1)} km away, more than ${maxKm} km`
-  if (engineer.territory !== null && !isInTerritory(engineer.territory, order.location.lng, order.location.lat)) {
-    return 'outside territory'
+const reachKm = (engineer: EngineerSnapshot, context: HardRuleContext): number => engineer.maxDistanceKm ?? context.defaultMaxDistanceKm
+
+const reach: HardRule = {
+  name: 'reach',
+  passes: ({ engineer, order, distanceKm }, context) =>
+    (engineer.position !== null || engineer.home !== null) &&
+    distanceKm <= reachKm(engineer, context) &&
+    (engineer.territory === null || isInTerritory(engineer.territory, order.location.lng, order.location.lat)),
+  explain: ({ engineer, distanceKm }, context) => {
+    if (engineer.position === null && engineer.home === null) return 'position unknown'
+    const maxKm = reachKm(engineer, context)
+    return distanceKm > maxKm ? `${distanceKm.toFixed(1)} km away, more than ${maxKm} km` : 'outside territory'
   }
-  return null
 }
 
-function checkNotRejected ({ engineer, order }: HardRuleInput): string | null {
-  return order.rejectedBy.includes(engineer.id) ? 'rejected this order before' : null
+const notRejected: HardRule = {
+  name: 'not_rejected',
+  passes: ({ engineer, order }) => !order.rejectedBy.includes(engineer.id),
+  explain: () => 'rejected this order before'
 }
 
 /** Quantity needed per part number (a part listed twice is needed twice). */
@@ -83,38 +104,48 @@ export function countParts (parts: readonly string[]): Map<string, number> {
   return counts
 }
 
-// A search checks one order against thousands of engineers: count its parts once.
-const partCounts = new WeakMap<readonly string[], ReadonlyMap<string, number>>()
-function countPartsOnce (parts: readonly string[]): ReadonlyMap<string, number> {
+interface PartNeed { part: string, quantity: number }
+
+// A search checks one order against thousands of engineers: count its parts once, as a list (reading
+// it allocates nothing, unlike iterating a map's entries).
+const partCounts = new WeakMap<readonly string[], readonly PartNeed[]>()
+function countPartsOnce (parts: readonly string[]): readonly PartNeed[] {
   let counts = partCounts.get(parts)
-  if (counts === undefined) partCounts.set(parts, counts = countParts(parts))
+  if (counts === undefined) partCounts.set(parts, counts = [...countParts(parts)].map(([part, quantity]) => ({ part, quantity })))
   return counts
 }
 
-function checkParts ({ engineer, order }: HardRuleInput, context: HardRuleContext): string | null {
+/** The first part neither on the van nor at a nearby dealer, or null. */
+function missingPart ({ engineer, order }: HardRuleInput, context: HardRuleContext): string | null {
   if (order.requiredParts.length === 0) return null
-  for (const [part, quantity] of countPartsOnce(order.requiredParts)) {
+  const needs = countPartsOnce(order.requiredParts)
+  for (let i = 0; i < needs.length; i++) {
+    const { part, quantity } = needs[i] as PartNeed
     if ((engineer.vanStock[part] ?? 0) >= quantity) continue
     if (context.dealerParts.has(part)) continue
-    return `part ${part} not on the van nor at a nearby dealer`
+    return part
   }
   return null
 }
 
-export const HARD_RULES: readonly HardRule[] = Object.freeze([
-  { name: 'available', check: checkAvailable },
-  { name: 'skills', check: checkSkills },
-  { name: 'not_rejected', check: checkNotRejected },
-  { name: 'reach', check: checkReach },
-  { name: 'on_shift', check: checkOnShift },
-  { name: 'parts', check: checkParts }
-])
+const parts: HardRule = {
+  name: 'parts',
+  passes: (input, context) => missingPart(input, context) === null,
+  explain: (input, context) => `part ${missingPart(input, context) ?? ''} not on the van nor at a nearby dealer`
+}
+
+export const HARD_RULES: readonly HardRule[] = Object.freeze([available, skills, notRejected, reach, onShift, parts])
+
+/** Whether the engineer may take the order (every rule passes); allocates nothing. */
+export function passesHardRules (input: HardRuleInput, context: HardRuleContext): boolean {
+  for (let i = 0; i < HARD_RULES.length; i++) if (!(HARD_RULES[i] as HardRule).passes(input, context)) return false
+  return true
+}
 
 /** The first rule the pair breaks, or null when the engineer may take the order. */
 export function findViolation (input: HardRuleInput, context: HardRuleContext): RuleViolation | null {
   for (const rule of HARD_RULES) {
-    const reason = rule.check(input, context)
-    if (reason !== null) return { rule: rule.name, reason }
+    if (!rule.passes(input, context)) return { rule: rule.name, reason: rule.explain(input, context) }
   }
   return null
 }
@@ -123,8 +154,7 @@ export function findViolation (input: HardRuleInput, context: HardRuleContext): 
 export function listViolations (input: HardRuleInput, context: HardRuleContext): RuleViolation[] {
   const violations: RuleViolation[] = []
   for (const rule of HARD_RULES) {
-    const reason = rule.check(input, context)
-    if (reason !== null) violations.push({ rule: rule.name, reason })
+    if (!rule.passes(input, context)) violations.push({ rule: rule.name, reason: rule.explain(input, context) })
   }
   return violations
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createRuleContext } from '../../../dispatch/engine/candidate-search.js'
-import { findViolation, listViolations } from '../../../dispatch/engine/hard-rules.js'
+import { findViolation, listViolations, passesHardRules } from '../../../dispatch/engine/hard-rules.js'
 import { scoreCandidate, DEFAULT_SCORING } from '../../../dispatch/engine/score.js'
 import { isWithinShifts, toLocalTime } from '../../../dispatch/engine/shift-clock.js'
 import type { EngineerSnapshot, OrderDemand } from '../../../dispatch/engine/types.js'
@@ -38,6 +38,20 @@ t.test('each hard rule refuses with its name and reason', async (t) => {
   t.equal(check({ vanStock: {} }, {}, NOW, 1.4, ['P-1']), null, 'a nearby dealer has the part')
   t.same(check({}, { requiredParts: ['P-1', 'P-1'] }), { rule: 'parts', reason: 'part P-1 not on the van nor at a nearby dealer' }, 'two needed, one on the van')
   t.same(listViolations({ engineer: { ...engineer, status: 'off', skills: {} }, order, distanceKm: 1 }, context()).map((v) => v.rule), ['available', 'skills'])
+})
+
+t.test('the allocation-free predicate agrees with the explained check on every rule', async (t) => {
+  const cases: Array<[Partial<EngineerSnapshot>, Partial<OrderDemand>, number, number, string[]]> = [
+    [{}, {}, NOW, 1.4, []], [{ status: 'on_break' }, {}, NOW, 1.4, []], [{ activeOrderId: 'x' }, {}, NOW, 1.4, []],
+    [{}, { rejectedBy: ['e1'] }, NOW, 1.4, []], [{ skills: { hvac: 1 } }, {}, NOW, 1.4, []], [{}, {}, NOW, 60, []],
+    [{}, { location: { lat: 31.35, lng: 121.46 } }, NOW, 1.4, []], [{ position: null, home: null }, {}, NOW, 1.4, []],
+    [{}, {}, Date.parse('2026-11-23T10:00:00Z'), 1.4, []], [{ vanStock: {} }, {}, NOW, 1.4, []], [{ vanStock: {} }, {}, NOW, 1.4, ['P-1']],
+    [{}, { requiredParts: ['P-1', 'P-1'] }, NOW, 1.4, []], [{ maxDistanceKm: 1 }, {}, NOW, 1.4, []]
+  ]
+  for (const [e, o, now, km, dealer] of cases) {
+    const input = { engineer: { ...engineer, ...e }, order: { ...order, ...o }, distanceKm: km }
+    t.equal(passesHardRules(input, context(now, dealer)), findViolation(input, context(now, dealer)) === null, JSON.stringify([e, o, km, dealer]))
+  }
 })
 
 t.test('shifts in the engineer\'s time zone, including one past midnight', async (t) => {

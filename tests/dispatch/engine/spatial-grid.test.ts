@@ -30,7 +30,13 @@ t.test('ring search with moving points finds every point within the radius, like
       const center = place()
       const radius = random.between(0.5, 20)
       const found: string[] = []
-      grid.searchRings(center, radius, (id) => { if (haversineKm(center, points.get(id)!) <= radius) found.push(id) }, () => false)
+      let stalePositions = 0
+      grid.searchRings(center, radius, (id, lat, lng) => {
+        const p = points.get(id)!
+        if (p.lat !== lat || p.lng !== lng) stalePositions++
+        if (haversineKm(center, p) <= radius) found.push(id)
+      }, () => false)
+      t.equal(stalePositions, 0, `cell ${cell} round ${round}: each point is visited with its latest position`)
       const expected = [...points].filter(([, p]) => haversineKm(center, p) <= radius).map(([id]) => id).sort()
       t.same(found.sort(), expected, `cell ${cell} round ${round}`)
     }
@@ -54,4 +60,18 @@ t.test('the ring bound never exceeds the true distance of a point in that ring',
     if (haversineKm(center, points.get(id)!) < bound - 1e-9) violations++
   }, (ringMinKm) => { bound = ringMinKm; return false })
   t.equal(violations, 0)
+})
+
+t.test('cells finer than the grid can key are refused', async (t) => {
+  t.throws(() => createSpatialGrid(0.004), RangeError)
+  t.throws(() => createSpatialGrid(0), RangeError)
+  const finest = createSpatialGrid(0.005)
+  // The corners of the world map to the first and last cell keys: both must still be found.
+  finest.set('sw', { lat: -90, lng: -180 })
+  finest.set('ne', { lat: 89.9999, lng: 179.9999 })
+  const seen: string[] = []
+  for (const center of [{ lat: -90, lng: -180 }, { lat: 89.9999, lng: 179.9999 }]) {
+    finest.searchRings(center, 1, (id, lat, lng) => { if (haversineKm(center, { lat, lng }) <= 1) seen.push(id) }, () => false)
+  }
+  t.same(seen, ['sw', 'ne'])
 })
