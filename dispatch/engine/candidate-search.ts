@@ -5,7 +5,7 @@ import type { EngineerPool } from './engineer-pool.js'
 import { costOf, lowerBoundCost, scoreCandidate } from './score.js'
 import type { Scored, ScoringOptions } from './score.js'
 import { createShiftClock } from './shift-clock.js'
-import type { EngineerSnapshot, LatLng, OrderDemand } from './types.js'
+import type { EngineerSnapshot, OrderDemand } from './types.js'
 
 export interface CandidateSearchOptions extends ScoringOptions {
   limit: number
@@ -88,28 +88,30 @@ export function searchCandidates (pool: EngineerPool, order: OrderDemand, option
   }
 
   const worstKept = (): number => kept.length < limit ? Infinity : (kept[limit - 1] as Kept).cost
-  // The visitor and the stop test are made once per search (not per grid); `floor` is the grid's.
+  // `floor` is the workload floor of the grid being read. No engineer `km` away in it (nor, at km 0, in
+  // it or any later grid) can beat the worst kept once this holds; while fewer than `limit` are kept
+  // the worst is Infinity and it never holds.
   let floor = 0
+  const cannotBeat = (km: number): boolean => lowerBoundCost(order, km, options) + floor > worstKept()
+  // Made once per search, not per grid.
   const visit = (engineer: EngineerSnapshot, lat: number, lng: number): void => {
-    // Distance and the grid's cost floor come from the grid's own arrays; the engineer's record is read
-    // only by those who could still make the list.
+    // Distance and the cost floor come from the grid's own arrays; the engineer's record is read only
+    // by those who could still make the list.
     const distanceKm = haversineKmBetween(lat, lng, order.location.lat, order.location.lng)
-    if (distanceKm > maxKm) return
-    if (kept.length === limit && lowerBoundCost(order, distanceKm, options) + floor > worstKept()) return
+    if (distanceKm > maxKm || cannotBeat(distanceKm)) return
     if (engineer.id === preferredId || exclude?.has(engineer.id) === true) return
     // The exact cost is cheaper than the rules: most engineers far down the ranking stop here.
     const cost = costOf(engineer, order, distanceKm, options)
-    if (kept.length === limit && cost > worstKept()) return
+    if (cost > worstKept()) return
     consider(engineer, distanceKm, cost)
   }
-  const shouldStop = (ringMinKm: number): boolean => lowerBoundCost(order, ringMinKm, options) + floor > worstKept()
   // Grids in increasing workload: each adds a known floor to every cost in it, so once the floor alone
   // (at distance zero) cannot beat the worst kept, neither that grid nor any later one can.
   const grids = pool.grids
   for (let bucket = 0; bucket < grids.length; bucket++) {
     floor = bucket * options.weights.workloadPerJob
-    if (lowerBoundCost(order, 0, options) + floor > worstKept()) break
-    ;(grids[bucket] as (typeof grids)[number]).searchRings(order.location, maxKm, visit, shouldStop)
+    if (cannotBeat(0)) break
+    ;(grids[bucket] as (typeof grids)[number]).searchRings(order.location, maxKm, visit, cannotBeat)
   }
   return kept
 }

@@ -1,7 +1,7 @@
 import { bbox, booleanPointInPolygon } from '@turf/turf'
 import { isWithinShifts } from './shift-clock.js'
 import type { LocalTime } from './shift-clock.js'
-import type { EngineerSnapshot, OrderDemand, Territory } from './types.js'
+import type { EngineerSnapshot, OrderDemand, SkillRequirement, Territory } from './types.js'
 
 /**
  * The rules no assignment may break, checked before any scoring, in this order (cheapest first).
@@ -52,18 +52,20 @@ const available: HardRule = {
   explain: ({ engineer }) => engineer.status !== 'available' ? `status is ${engineer.status}` : 'already holds an active work order'
 }
 
+/** The first required skill the engineer lacks or holds below the level needed, or null. */
+function unmetSkill ({ engineer, order }: HardRuleInput): SkillRequirement | null {
+  for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return need
+  return null
+}
+
 const skills: HardRule = {
   name: 'skills',
-  passes: ({ engineer, order }) => {
-    for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return false
-    return true
-  },
-  explain: ({ engineer, order }) => {
-    for (const need of order.requiredSkills) {
-      const level = engineer.skills[need.skill] ?? 0
-      if (level < need.level) return level === 0 ? `lacks skill ${need.skill}` : `${need.skill} level ${level} < ${need.level}`
-    }
-    return 'has every skill required'
+  passes: (input) => unmetSkill(input) === null,
+  explain: (input) => {
+    const need = unmetSkill(input)
+    if (need === null) return 'has every skill required'
+    const level = input.engineer.skills[need.skill] ?? 0
+    return level === 0 ? `lacks skill ${need.skill}` : `${need.skill} level ${level} < ${need.level}`
   }
 }
 

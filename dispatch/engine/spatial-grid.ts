@@ -38,7 +38,6 @@ export function createSpatialGrid<T = string> (cellDegrees = 0.02): SpatialGrid<
   const cells = new Map<number, number[]>()
   const slotOf = new Map<string, number>()
   const items: T[] = []
-  const cellOf: number[] = []
   // Positions by slot in plain arrays of doubles (stored unboxed, side by side): a search reads them
   // without touching the items, which lie scattered over the heap.
   const latOf: number[] = []
@@ -53,21 +52,21 @@ export function createSpatialGrid<T = string> (cellDegrees = 0.02): SpatialGrid<
   const keyOf = (column: number, row: number): number => column * rows + row - KEY_OFFSET
 
   const removeFromCell = (slot: number): void => {
-    const cell = cells.get(cellOf[slot] as number) as number[]
+    const key = keyOf(columnOfSlot[slot] as number, rowOfSlot[slot] as number)
+    const cell = cells.get(key) as number[]
     const at = indexInCell[slot] as number
     const last = cell.pop() as number
     if (last !== slot) {
       cell[at] = last
       indexInCell[last] = at
     }
-    if (cell.length === 0) cells.delete(cellOf[slot] as number)
+    if (cell.length === 0) cells.delete(key)
   }
 
   const addToCell = (slot: number, column: number, row: number): void => {
     const key = keyOf(column, row)
     let cell = cells.get(key)
     if (cell === undefined) cells.set(key, cell = [])
-    cellOf[slot] = key
     columnOfSlot[slot] = column
     rowOfSlot[slot] = row
     indexInCell[slot] = cell.length
