@@ -19,6 +19,8 @@ export interface OfflinePlan {
   rebuilds: number
   moves: number
   solveMs: number
+  /** The plan itself: per engineer index, the orders in sequence. */
+  schedule: number[][]
 }
 
 export interface OfflinePlanOptions {
@@ -158,6 +160,13 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
     return false
   }
 
+  /** The km of a route, driven or not (a route the removal broke still has a length). */
+  const lengthOf = (i: number, route: readonly number[]): number => {
+    let total = 0
+    route.forEach((j, x) => { total += x === 0 ? homeKm[j * m + i] as number : orderKm[(route[x - 1] as number) * n + j] as number })
+    return total
+  }
+
   // Ruin and recreate: take out a group of orders close in space and time, put each back where it
   // adds least travel (feasibly), keep the result only when the day's travel falls.
   let seed = 0x2545f491
@@ -187,7 +196,7 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
         route.splice(at, 0, j)
         const value = travelOf(i, route)
         if (value < 0) return
-        const delta = value - (km[i] as number)
+        const delta = value - ((km[i] as number) >= 0 ? km[i] as number : lengthOf(i, routes[i] as number[]))
         if (best === null || delta < best.delta) best = { i, route, value, delta }
       }
       for (const k of neighbours[j] as number[]) {
@@ -205,9 +214,13 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
       km[chosen.i] = chosen.value
       reindex(chosen.i)
     }
+    // Taking an order out can break the rest of its route: the engineer now waits elsewhere for the next
+    // order's release and may no longer reach it in time. Such a route (travel -1) must be mended by the
+    // reinsertion, or the change is undone.
     const complete = group.every((j) => (routeOf[j] as number) >= 0 && (routes[routeOf[j] as number] as number[]).includes(j))
+    const executable = [...saved.keys()].every((i) => (km[i] as number) >= 0)
     const after = km.reduce((sum, value) => sum + value, 0)
-    if (complete && after < before - 1e-9) return true
+    if (complete && executable && after < before - 1e-9) return true
     for (const [i, route] of saved) {
       routes[i] = route
       km[i] = travelOf(i, route)
@@ -221,13 +234,19 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
   while (rebuilds++ < (options.rebuilds ?? 3000) && performance.now() - started < limit) {
     if (rebuild()) moves++
   }
-  const travelKm = km.reduce((sum, value) => sum + value, 0)
+  let travelKm = 0
+  routes.forEach((route, i) => {
+    const value = travelOf(i, route)
+    if (value < 0) throw new Error(`the plan's route of ${(day.engineers[i] as { id: string }).id} is not executable`)
+    travelKm += value
+  })
   return {
     travelKm: Math.round(travelKm * 10) / 10,
     routes: routes.filter((route) => route.length > 0).length,
     passes,
     rebuilds: rebuilds - 1,
     moves,
-    solveMs: Math.round(performance.now() - started)
+    solveMs: Math.round(performance.now() - started),
+    schedule: routes
   }
 }

@@ -37,14 +37,15 @@ function createTinyDay (seed: number, engineers: number, orders: number): Scenar
 }
 
 /**
- * The least travel of any schedule serving the orders `reference` served, each reached no later than
- * it was, by trying every assignment of orders to engineers in every sequence, checked against the
- * simulator's rules written out again here (not shared with the bound's code).
+ * The travel of `engineer` driving `route`, or Infinity when the simulator's rules — written out again
+ * here, not shared with the planners' code — would not allow it, each order reached no later than
+ * `reference` reached it.
  */
-function findExactOptimum (scenario: Scenario, reference: SimulationResult): number {
+function createExactCheck (scenario: Scenario, reference: SimulationResult) {
   const orders = scenario.orders.filter((o) => reference.servedOrders.has(o.id))
   const due = new Map(orders.map((o) => [o.id, (reference.servedOrders.get(o.id) as { arrivedAt: number }).arrivedAt + 1e-3]))
   const routeKm = (engineer: SimEngineer, route: readonly SimOrder[]): number => {
+    if (new Set(route).size < route.length) return Infinity
     let at = engineer.home
     let free = engineer.shiftStart
     let km = 0
@@ -68,6 +69,15 @@ function findExactOptimum (scenario: Scenario, reference: SimulationResult): num
     }
     return km
   }
+  return { orders, routeKm }
+}
+
+/**
+ * The least travel of any schedule serving the orders `reference` served, each reached no later than
+ * it was, by trying every assignment of orders to engineers in every sequence.
+ */
+function findExactOptimum (scenario: Scenario, reference: SimulationResult): number {
+  const { orders, routeKm } = createExactCheck(scenario, reference)
   const routes: SimOrder[][] = scenario.engineers.map(() => [])
   let best = Infinity
   const place = (index: number): void => {
@@ -159,7 +169,14 @@ t.test('on small days the route bound lies between the assignment bound and the 
     const reference = simulateDay(scenario, createEnginePolicy())
     const day = createOfflineDay(scenario, reference)
     const routes = await boundRoutes(day, { iterations: 40, initialRoutes: routesOfSchedule(day, reference) })
-    const plan = planOffline(day, reference, { rebuilds: 300 })
+    const plan = planOffline(day, reference, { rebuilds: 3000 })
+    // The plan is a schedule the simulator's rules allow (checked independently), its travel as reported.
+    const { routeKm } = createExactCheck(scenario, reference)
+    const visits = plan.schedule.flat()
+    t.ok(visits.length === day.n && new Set(visits).size === day.n, `seed ${seed}: the plan serves every order once`)
+    const km = plan.schedule.reduce((sum, route, i) => sum + routeKm(scenario.engineers[i] as SimEngineer, route.map((j) => day.orders[j] as SimOrder)), 0)
+    t.ok(Math.abs(km - plan.travelKm) < 0.1, `seed ${seed}: the plan's routes are executable, ${km.toFixed(1)} km as reported (${plan.travelKm})`)
+    t.ok(plan.travelKm < reference.travelKm, `seed ${seed}: plan ${plan.travelKm} < Afterline ${reference.travelKm}`)
     t.ok(routes.travelKm >= routes.assignmentKm - 0.1, `seed ${seed}: route bound ${routes.travelKm} ≥ assignment bound ${routes.assignmentKm}`)
     t.ok(routes.travelKm <= plan.travelKm + 1e-6, `seed ${seed}: route bound ${routes.travelKm} ≤ plan ${plan.travelKm}`)
     // The LP over the routes priced (Afterline's among them) is at least the bound, at most Afterline's travel.
