@@ -96,6 +96,16 @@ export function createOfflineDay (scenario: Scenario, reference: SimulationResul
   }
 }
 
+/** The km engineer i drives along `route` from home, whether or not the simulator would allow it (0 for none). */
+export function routeLengthKm (day: OfflineDay, i: number, route: readonly number[]): number {
+  let km = 0
+  for (let x = 0; x < route.length; x++) {
+    const j = route[x] as number
+    km += x === 0 ? day.homeKm[j * day.m + i] as number : day.orderKm[(route[x - 1] as number) * day.n + j] as number
+  }
+  return km
+}
+
 /** The reference schedule as routes: per engineer (by index), the orders they served in sequence. */
 export function routesOfSchedule (day: OfflineDay, reference: SimulationResult): number[][] {
   const indexOfOrder = new Map(day.orders.map((order, j) => [order.id, j]))

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_DISTANCE_KM } from './day-simulation.js'
 import type { SimulationResult } from './day-simulation.js'
-import { routesOfSchedule } from './offline-day.js'
+import { routeLengthKm, routesOfSchedule } from './offline-day.js'
 import type { OfflineDay } from './offline-day.js'
 
 /**
@@ -160,13 +160,6 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
     return false
   }
 
-  /** The km of a route, driven or not (a route the removal broke still has a length). */
-  const lengthOf = (i: number, route: readonly number[]): number => {
-    let total = 0
-    route.forEach((j, x) => { total += x === 0 ? homeKm[j * m + i] as number : orderKm[(route[x - 1] as number) * n + j] as number })
-    return total
-  }
-
   // Ruin and recreate: take out a group of orders close in space and time, put each back where it
   // adds least travel (feasibly), keep the result only when the day's travel falls.
   let seed = 0x2545f491
@@ -196,7 +189,8 @@ export function planOffline (day: OfflineDay, reference: SimulationResult, optio
         route.splice(at, 0, j)
         const value = travelOf(i, route)
         if (value < 0) return
-        const delta = value - ((km[i] as number) >= 0 ? km[i] as number : lengthOf(i, routes[i] as number[]))
+        // A route the removal broke (travel -1) still has a length to compare against.
+        const delta = value - ((km[i] as number) >= 0 ? km[i] as number : routeLengthKm(day, i, routes[i] as number[]))
         if (best === null || delta < best.delta) best = { i, route, value, delta }
       }
       for (const k of neighbours[j] as number[]) {

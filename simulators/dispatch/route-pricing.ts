@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_DISTANCE_KM } from './day-simulation.js'
+import { routeLengthKm } from './offline-day.js'
 import type { OfflineDay } from './offline-day.js'
 
 /**
@@ -118,16 +119,12 @@ export function createRoutePricer (day: OfflineDay, earliest: Float64Array): Rou
     return extra
   }
 
+  const routeKm = (i: number, route: readonly number[]): number => routeLengthKm(day, i, route)
+
   /**
    * For each engineer, the least reduced km of any route (non-positive: staying home is 0); with a sink,
    * also up to `perEngineer` routes with reduced km below `below(i)`, ending at different orders.
    */
-  const routeKm = (i: number, route: readonly number[]): number => {
-    let km = homeKm[(route[0] as number) * m + i] as number
-    for (let x = 1; x < route.length; x++) km += orderKm[(route[x - 1] as number) * n + (route[x] as number)] as number
-    return km
-  }
-
   const price = (pi: Float64Array, sink?: RouteSink, perEngineer = 1, below: (i: number) => number = () => 0): Pricing => {
     const reduced = new Float64Array(m)
     let totalLabels = 0
