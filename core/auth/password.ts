@@ -3,12 +3,13 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 /**
  * Human-chosen passwords are stored as scrypt hashes (N = 2^15, r = 8, p = 1: ~50–100 ms and 32 MiB
  * per guess), in the form `scrypt$N$r$p$salt$hash` so the cost can rise later without breaking
- * existing hashes.
+ * existing hashes: verification reads the cost from the stored hash, never from here.
  */
-const N = 2 ** 15
+export const PASSWORD_COST = 2 ** 15
 const R = 8
 const P = 1
 const KEY_LENGTH = 32
+const MIN_COST = 2 ** 10
 
 function derive (password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -19,10 +20,22 @@ function derive (password: string, salt: Buffer, n: number, r: number, p: number
   })
 }
 
-export async function hashPassword (password: string): Promise<string> {
+/** `cost` is scrypt's N, a power of two of at least 2^10; only the test platform asks for less than the default. */
+export async function hashPassword (password: string, cost = PASSWORD_COST): Promise<string> {
+  assertCost(cost)
   const salt = randomBytes(16)
-  const key = await derive(password, salt, N, R, P)
-  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$')
+  const key = await derive(password, salt, cost, R, P)
+  return ['scrypt', cost, R, P, salt.toString('base64'), key.toString('base64')].join('$')
+}
+
+/** A hash no password matches, at `cost`: verified against for an unknown username, so it fails as slowly as a wrong password. */
+export function unmatchableHash (cost = PASSWORD_COST): string {
+  assertCost(cost)
+  return ['scrypt', cost, R, P, Buffer.alloc(16).toString('base64'), Buffer.alloc(KEY_LENGTH).toString('base64')].join('$')
+}
+
+function assertCost (cost: number): void {
+  if (!Number.isInteger(cost) || cost < MIN_COST || (cost & (cost - 1)) !== 0) throw new RangeError(`scrypt cost must be a power of two ≥ ${MIN_COST}, not ${cost}`)
 }
 
 export async function verifyPassword (password: string, stored: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/database.js'
 import {
   CORE_AUTH_INVALID_CREDENTIALS, CORE_AUTH_LOCKED, CORE_USER_EXISTS, CORE_USER_NOT_FOUND, CORE_USER_ORG_REQUIRED
 } from '../errors.js'
-import { generatePassword, hashPassword, verifyPassword } from './password.js'
+import { generatePassword, hashPassword, PASSWORD_COST, unmatchableHash, verifyPassword } from './password.js'
 import type { Principal, Role } from './roles.js'
 import { createTokenSigner } from './token.js'
 import type { TokenSigner } from './token.js'
@@ -35,16 +35,19 @@ export interface UserServiceOptions {
   secret: string | null
   tokenTtlSeconds: number
   now?: () => number
+  /** scrypt's N for new password hashes (password.ts); the default unless a test platform lowers it. */
+  passwordCost?: number
 }
 
 const PRINCIPAL_CACHE_MS = 10_000
 const FAILURES_BEFORE_LOCK = 5
 const MAX_LOCK_MS = 15 * 60_000
-// Verified against when the username is unknown, so both failures take the same time.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
 
 export async function createUserService (options: UserServiceOptions) {
   const now = options.now ?? Date.now
+  const passwordCost = options.passwordCost ?? PASSWORD_COST
+  // Verified against when the username is unknown, so both failures take the same time.
+  const dummyHash = unmatchableHash(passwordCost)
   const repo = createUserRepository(options.db)
   const secret = options.secret ?? await repo.initSetting('auth.secret', randomBytes(32).toString('base64url'))
   const tokens: TokenSigner = createTokenSigner(secret, options.tokenTtlSeconds, now)
@@ -68,7 +71,7 @@ export async function createUserService (options: UserServiceOptions) {
         throw new CORE_AUTH_LOCKED(Math.ceil((failure.lockedUntil - now()) / 1000))
       }
       const user = await repo.findByUsername(username)
-      const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
+      const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash)
       if (user === null || !ok || user.disabled) {
         const count = (failure?.count ?? 0) + 1
         const lockMs = count >= FAILURES_BEFORE_LOCK ? Math.min(MAX_LOCK_MS, 30_000 * 2 ** (count - FAILURES_BEFORE_LOCK)) : 0
@@ -98,7 +101,7 @@ export async function createUserService (options: UserServiceOptions) {
         const user = await repo.insert({
           id: randomUUID(),
           username: input.username,
-          passwordHash: await hashPassword(input.password),
+          passwordHash: await hashPassword(input.password, passwordCost),
           role: input.role,
           orgId,
           displayName: input.displayName ?? input.username
@@ -129,7 +132,7 @@ export async function createUserService (options: UserServiceOptions) {
         ...(changes.orgId === undefined ? {} : { orgId: changes.orgId }),
         ...(changes.displayName === undefined ? {} : { displayName: changes.displayName }),
         ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
-        ...(changes.password === undefined ? {} : { passwordHash: await hashPassword(changes.password) })
+        ...(changes.password === undefined ? {} : { passwordHash: await hashPassword(changes.password, passwordCost) })
       })
       principals.delete(id)
       if (updated === null) throw new CORE_USER_NOT_FOUND(id)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createUserService } from '../../core/auth/users.service.js'
+import { hashPassword, verifyPassword } from '../../core/auth/password.js'
 import { AfterlineError } from '../../core/errors.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
 
@@ -42,4 +43,14 @@ forEachDriver(t, 'users: bootstrap admin, login, lockout, roles', async (t, driv
   t.equal(await users.authenticate(login.token), null, 'a disabled user\'s token stops working at once')
   clock += 3601_000
   t.equal(await users.authenticate(token), null, 'tokens expire')
+})
+
+void t.test('a password hash carries its cost: a lower one verifies, a malformed one is refused', async (t) => {
+  const cheap = await hashPassword('password-1', 2 ** 10)
+  t.match(cheap, /^scrypt\$1024\$8\$1\$/)
+  t.equal(await verifyPassword('password-1', cheap), true)
+  t.equal(await verifyPassword('password-2', cheap), false)
+  t.equal(await verifyPassword('password-1', await hashPassword('password-1')), true, 'the default cost')
+  await t.rejects(hashPassword('x', 1000), RangeError, 'not a power of two')
+  await t.rejects(hashPassword('x', 2 ** 9), RangeError, 'below 2^10')
 })

@@ -11,6 +11,12 @@ import { openTestDatabase } from './database.js'
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests'
 export const TEST_ORG_ID = 'org-test'
+/**
+ * scrypt's N for the test platform's users: 2^10 instead of 2^15, since every platform start hashes the
+ * admin's password and every `tokenFor` hashes and verifies one more. Verification still reads the
+ * cost from the stored hash, and tests/core/users.test.ts checks the default.
+ */
+export const TEST_PASSWORD_COST = 2 ** 10
 
 export interface TestPlatform {
   platform: Platform
@@ -52,6 +58,7 @@ export async function startTestPlatform (driver: DriverName, options: {
   const platform = await startPlatform(config, {
     db: database.db,
     logger: createSilentLogger(),
+    passwordCost: TEST_PASSWORD_COST,
     ...(options.now === undefined ? {} : { now: options.now })
   })
   const tokens = new Map<Role, string>()

@@ -5,6 +5,7 @@ import { createSilentLogger } from '../../../core/logger.js'
 import { createEpcisRoutes } from '../../../traceability/epcis/index.js'
 import { createHttpApp } from '../../../web/app.js'
 import { forEachDriver } from '../../helpers/database.js'
+import { TEST_PASSWORD_COST } from '../../helpers/platform.js'
 import type { DriverName } from '../../../core/db/database.js'
 import { loadFixture, startEpcis } from './epcis-helpers.js'
 
@@ -13,7 +14,7 @@ const NOW = Date.parse('2026-03-10T00:00:00Z')
 /** The EPCIS routes in the platform's HTTP app, with users of each role to call them. */
 async function startEpcisHttp (driver: DriverName) {
   const epcis = await startEpcis(driver, NOW)
-  const users = await createUserService({ db: epcis.database.db, secret: 'epcis-route-tests', tokenTtlSeconds: 3600, now: () => epcis.clock.now })
+  const users = await createUserService({ db: epcis.database.db, secret: 'epcis-route-tests', tokenTtlSeconds: 3600, now: () => epcis.clock.now, passwordCost: TEST_PASSWORD_COST })
   const app = await createHttpApp({
     logger: createSilentLogger(),
     routes: createEpcisRoutes(epcis.service, { now: () => epcis.clock.now }),
