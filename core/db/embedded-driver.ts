@@ -48,6 +48,36 @@ await import(${JSON.stringify(new URL('./embedded-worker.ts', import.meta.url).h
 `
 
 /**
+ * Threads whose in-memory database has closed, kept (unreferenced, so they never hold the process
+ * open) for the next in-memory database: starting a thread, its module loader and PGlite's code
+ * costs about half of opening one, and tests open hundreds. On-disk databases always get a new
+ * thread, ended when they close.
+ */
+const MAX_SPARE_THREADS = 1
+const spareThreads: Array<{ worker: Worker, lost: () => void }> = []
+
+function keepSpare (worker: Worker): void {
+  worker.unref()
+  const lost = (): void => {
+    const at = spareThreads.findIndex((spare) => spare.worker === worker)
+    if (at >= 0) spareThreads.splice(at, 1)
+    void worker.terminate()
+  }
+  worker.once('exit', lost)
+  worker.once('error', lost)
+  spareThreads.push({ worker, lost })
+}
+
+function takeSpare (): Worker | undefined {
+  const spare = spareThreads.pop()
+  if (spare === undefined) return undefined
+  spare.worker.off('exit', spare.lost)
+  spare.worker.off('error', spare.lost)
+  spare.worker.ref()
+  return spare.worker
+}
+
+/**
  * PGlite with TimescaleDB on a worker thread. The worker executes requests in arrival order on its one
  * connection; a transaction therefore holds a gate that parks other callers' queries until it ends,
  * so nothing from outside can run between its BEGIN and COMMIT.
@@ -61,7 +91,9 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
   }
 
   const init: WorkerInit = { dataDir: options.dataDir, fromDump: options.fromDump ?? null, fsync: options.fsync ?? true }
-  const worker = new Worker(workerBootstrap, { eval: true, workerData: init })
+  const reused = options.dataDir === null ? takeSpare() : undefined
+  const worker = reused ?? new Worker(workerBootstrap, { eval: true, workerData: init })
+  reused?.postMessage({ id: 0, op: 'open', init } satisfies WorkerRequest)
   const pending = new Map<number, Pending>()
   let nextId = 1
   let closed = false
@@ -71,6 +103,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     const onFirst = (response: WorkerAnswer): void => {
       if (response.id !== 0) return
       worker.off('message', onFirst)
+      worker.off('error', reject)
       if (response.ok) resolve()
       else reject(new CORE_DB_UNAVAILABLE(response.error.message))
     }
@@ -78,7 +111,7 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     worker.once('error', reject)
   })
 
-  worker.on('message', (response: WorkerResponse) => {
+  const onMessage = (response: WorkerResponse): void => {
     if (response.id === 0) return
     const waiter = pending.get(response.id)
     if (waiter === undefined) return
@@ -100,14 +133,17 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
       pending.set(response.id, waiter)
       waiter.executed?.(result)
     }
-  })
+  }
   const failAll = (error: Error): void => {
     failure = error
     for (const waiter of pending.values()) waiter.reject(error)
     pending.clear()
   }
-  worker.on('error', (error) => failAll(new CORE_DB_UNAVAILABLE(error.message)))
-  worker.on('exit', () => failAll(closed ? new CORE_DB_CLOSED() : new CORE_DB_UNAVAILABLE('embedded database thread exited')))
+  const onError = (error: Error): void => failAll(new CORE_DB_UNAVAILABLE(error.message))
+  const onExit = (): void => failAll(closed ? new CORE_DB_CLOSED() : new CORE_DB_UNAVAILABLE('embedded database thread exited'))
+  worker.on('message', onMessage)
+  worker.on('error', onError)
+  worker.on('exit', onExit)
 
   try {
     await ready
@@ -226,10 +262,20 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     async close () {
       if (closed) return
       closed = true
+      let spare = false
       try {
         await send({ op: 'close' })
+        spare = options.dataDir === null && failure === null && spareThreads.length < MAX_SPARE_THREADS
       } finally {
-        await worker.terminate()
+        if (spare) {
+          worker.off('message', onMessage)
+          worker.off('error', onError)
+          worker.off('exit', onExit)
+          failAll(new CORE_DB_CLOSED())
+          keepSpare(worker)
+        } else {
+          await worker.terminate()
+        }
         releaseLock()
       }
     }

@@ -18,6 +18,11 @@ export type WorkerRequest =
   | { id: number, op: 'stats' }
   /** Answered with the data directory as a tar, the one row. */
   | { id: number, op: 'dump' }
+  /**
+   * Open another database on a thread whose last one closed (in memory only: the driver keeps such a
+   * thread for the next in-memory database); answered, like the first open, with id 0.
+   */
+  | { id: 0, op: 'open', init: WorkerInit }
 
 export interface SerializedDbError {
   message: string

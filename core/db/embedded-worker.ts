@@ -10,19 +10,21 @@ import { trackWalWrites } from './embedded-durability.js'
 import { createPreparedStatements } from './embedded-prepared.js'
 import type { WorkerAnswer, WorkerRequest, WorkerResponse, WorkerInit, SerializedDbError } from './embedded-protocol.js'
 
-const init = workerData as WorkerInit
 const port = parentPort
 if (port === null) throw new Error('embedded-worker must run as a worker thread')
+
+type DatabaseRequest = Exclude<WorkerRequest, { op: 'open' }>
 
 const toNumber = (text: string): number => Number(text)
 
 // On disk, commits are flushed before they are answered (embedded-durability.ts). A flush that fails
 // ends this thread, as PostgreSQL stops when it cannot flush: the driver then fails every request.
-const durability = init.dataDir === null || !init.fsync
-  ? null
-  : trackWalWrites((error) => { setImmediate(() => { throw new Error(`embedded database could not flush its log to disk: ${error.message}`) }) })
+let durability: ReturnType<typeof trackWalWrites> | null = null
 
-async function open (): Promise<PGlite> {
+async function open (init: WorkerInit): Promise<PGlite> {
+  durability = init.dataDir === null || !init.fsync
+    ? null
+    : trackWalWrites((error) => { setImmediate(() => { throw new Error(`embedded database could not flush its log to disk: ${error.message}`) }) })
   const db = await PGlite.create({
     ...(init.dataDir === null ? {} : { dataDir: init.dataDir }),
     ...(init.fromDump === null ? {} : { loadDataDir: new Blob([init.fromDump]) }),
@@ -49,7 +51,7 @@ let prepared: ReturnType<typeof createPreparedStatements> | null = null
  * Answer a request once it has run; when its commit (or one it may have read) is still being flushed,
  * say so, and answer again when the flush is done. PGlite goes on with the next request meanwhile.
  */
-async function handle (db: PGlite, request: WorkerRequest): Promise<void> {
+async function handle (db: PGlite, request: DatabaseRequest): Promise<void> {
   const response = await execute(db, request)
   const flush = response.ok && request.op !== 'dump' && request.op !== 'close' && request.op !== 'stats' ? durability?.walDurable() ?? null : null
   if (!response.ok || flush === null) {
@@ -63,7 +65,7 @@ async function handle (db: PGlite, request: WorkerRequest): Promise<void> {
   )
 }
 
-async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerAnswer> {
+async function execute (db: PGlite, request: DatabaseRequest): Promise<WorkerAnswer> {
   try {
     switch (request.op) {
       case 'query': {
@@ -102,13 +104,32 @@ async function execute (db: PGlite, request: WorkerRequest): Promise<WorkerAnswe
   }
 }
 
-try {
-  const db = await open()
-  // PGlite queues queries internally in call order; responses are posted as each one settles.
-  port.on('message', (request: WorkerRequest) => {
-    void handle(db, request)
-  })
-  port.postMessage({ id: 0, ok: true, rows: [], rowCount: 0 } satisfies WorkerResponse)
-} catch (error) {
-  port.postMessage({ id: 0, ok: false, error: serializeError(error) } satisfies WorkerResponse)
+/** The open database; null before the first open answers and after a close. */
+let current: PGlite | null = null
+
+async function start (init: WorkerInit): Promise<void> {
+  try {
+    current = await open(init)
+    prepared = null
+    port?.postMessage({ id: 0, ok: true, rows: [], rowCount: 0 } satisfies WorkerResponse)
+  } catch (error) {
+    port?.postMessage({ id: 0, ok: false, error: serializeError(error) } satisfies WorkerResponse)
+  }
 }
+
+// PGlite queues queries internally in call order; responses are posted as each one settles. The driver
+// sends nothing but `open` before an open is answered, and nothing after `close` until the next `open`.
+port.on('message', (request: WorkerRequest) => {
+  if (request.op === 'open') {
+    void start(request.init)
+    return
+  }
+  const db = current
+  if (db === null) {
+    port.postMessage({ id: request.id, ok: false, error: { message: 'no database is open on this thread', code: undefined, detail: undefined, constraint: undefined } } satisfies WorkerResponse)
+    return
+  }
+  if (request.op === 'close') current = null
+  void handle(db, request)
+})
+void start(workerData as WorkerInit)
