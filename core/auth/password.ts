@@ -24,14 +24,17 @@ function derive (password: string, salt: Buffer, n: number, r: number, p: number
 export async function hashPassword (password: string, cost = PASSWORD_COST): Promise<string> {
   assertCost(cost)
   const salt = randomBytes(16)
-  const key = await derive(password, salt, cost, R, P)
-  return ['scrypt', cost, R, P, salt.toString('base64'), key.toString('base64')].join('$')
+  return encode(cost, salt, await derive(password, salt, cost, R, P))
 }
 
 /** A hash no password matches, at `cost`: verified against for an unknown username, so it fails as slowly as a wrong password. */
 export function unmatchableHash (cost = PASSWORD_COST): string {
   assertCost(cost)
-  return ['scrypt', cost, R, P, Buffer.alloc(16).toString('base64'), Buffer.alloc(KEY_LENGTH).toString('base64')].join('$')
+  return encode(cost, Buffer.alloc(16), Buffer.alloc(KEY_LENGTH))
+}
+
+function encode (cost: number, salt: Buffer, key: Buffer): string {
+  return ['scrypt', cost, R, P, salt.toString('base64'), key.toString('base64')].join('$')
 }
 
 function assertCost (cost: number): void {

@@ -48,33 +48,32 @@ await import(${JSON.stringify(new URL('./embedded-worker.ts', import.meta.url).h
 `
 
 /**
- * Threads whose in-memory database has closed, kept (unreferenced, so they never hold the process
+ * A thread whose in-memory database has closed, kept (unreferenced, so it never holds the process
  * open) for the next in-memory database: starting a thread, its module loader and PGlite's code
  * costs about half of opening one, and tests open hundreds. On-disk databases always get a new
  * thread, ended when they close.
  */
-const MAX_SPARE_THREADS = 1
-const spareThreads: Array<{ worker: Worker, lost: () => void }> = []
+let spare: { worker: Worker, lost: () => void } | null = null
 
 function keepSpare (worker: Worker): void {
   worker.unref()
   const lost = (): void => {
-    const at = spareThreads.findIndex((spare) => spare.worker === worker)
-    if (at >= 0) spareThreads.splice(at, 1)
+    if (spare?.worker === worker) spare = null
     void worker.terminate()
   }
   worker.once('exit', lost)
   worker.once('error', lost)
-  spareThreads.push({ worker, lost })
+  spare = { worker, lost }
 }
 
 function takeSpare (): Worker | undefined {
-  const spare = spareThreads.pop()
-  if (spare === undefined) return undefined
-  spare.worker.off('exit', spare.lost)
-  spare.worker.off('error', spare.lost)
-  spare.worker.ref()
-  return spare.worker
+  if (spare === null) return undefined
+  const { worker, lost } = spare
+  spare = null
+  worker.off('exit', lost)
+  worker.off('error', lost)
+  worker.ref()
+  return worker
 }
 
 /**
@@ -262,12 +261,12 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
     async close () {
       if (closed) return
       closed = true
-      let spare = false
+      let keep = false
       try {
         await send({ op: 'close' })
-        spare = options.dataDir === null && failure === null && spareThreads.length < MAX_SPARE_THREADS
+        keep = options.dataDir === null && failure === null && spare === null
       } finally {
-        if (spare) {
+        if (keep) {
           worker.off('message', onMessage)
           worker.off('error', onError)
           worker.off('exit', onExit)

@@ -126,7 +126,7 @@ port.on('message', (request: WorkerRequest) => {
   }
   const db = current
   if (db === null) {
-    port.postMessage({ id: request.id, ok: false, error: { message: 'no database is open on this thread', code: undefined, detail: undefined, constraint: undefined } } satisfies WorkerResponse)
+    port.postMessage({ id: request.id, ok: false, error: serializeError(new Error('no database is open on this thread')) } satisfies WorkerResponse)
     return
   }
   if (request.op === 'close') current = null
