@@ -29,7 +29,7 @@ t.test('a database opened on a reused thread starts from nothing of the one befo
   t.same((await staged(second, 'SELECT count(*)::int AS n FROM reuse_probe')).rows, [{ n: 1 }], 'the same staged statement is prepared again for the new database')
   t.same((await second.query('SELECT extname FROM pg_extension WHERE extname = \'timescaledb\'')).rows, [{ extname: 'timescaledb' }])
 
-  // Two open at once: the second cannot take the first's thread, which is in use.
+  // Two open at once: the third gets a thread of its own, since the only spare is the second's, in use.
   const third = await openEmbeddedDatabase({ dataDir: null, fromDump: dump })
   t.same((await third.query('SELECT id FROM reuse_probe ORDER BY id')).rows, [{ id: 1 }, { id: 2 }], 'a copy from the first database\'s dump')
   t.same((await second.query('SELECT id FROM reuse_probe')).rows, [{ id: 7 }], 'each keeps its own data')
