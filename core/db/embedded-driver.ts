@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { CORE_DB_CLOSED, CORE_DB_UNAVAILABLE } from '../errors.js'
 import { acquireDataDirLock } from './data-dir-lock.js'
 import { DatabaseError } from './database.js'
 import type { Database, QueryResult, Transaction } from './database.js'
 import type { WorkerAnswer, WorkerInit, WorkerRequest, WorkerResponse } from './embedded-protocol.js'
+import { startEngineThread } from './embedded-thread.js'
 import { assertIdentifier, collectCsvChunks } from './sql-helpers.js'
 
 export interface EmbeddedDatabaseOptions {
@@ -40,13 +41,6 @@ type WorkerRequestBody = WorkerRequest extends infer R ? R extends { id: number 
 
 const COPY_CHUNK_CHARS = 8 * 1024 * 1024
 
-// Worker threads do not inherit tsx's loader hooks, so the worker registers them before loading its module.
-const workerBootstrap = `
-import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}
-register()
-await import(${JSON.stringify(new URL('./embedded-worker.ts', import.meta.url).href)})
-`
-
 /**
  * A thread whose in-memory database has closed, kept (unreferenced, so it never holds the process
  * open) for the next in-memory database: starting a thread, its module loader and PGlite's code
@@ -79,9 +73,10 @@ function takeSpare (): Worker | undefined {
 /**
  * PGlite with TimescaleDB on a worker thread. The worker executes requests in arrival order on its one
  * connection; a transaction therefore holds a gate that parks other callers' queries until it ends,
- * so nothing from outside can run between its BEGIN and COMMIT.
+ * so nothing from outside can run between its BEGIN and COMMIT. `startThread` starts a new thread
+ * (tests pass their own, to see how an open fails).
  */
-export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions, startThread: (init: WorkerInit) => Worker = startEngineThread): Promise<EmbeddedDatabase> {
   if (options.fromDump !== undefined && options.dataDir !== null) throw new TypeError('a database opened from a dump lives in memory: dataDir must be null')
   let releaseLock = (): void => {}
   if (options.dataDir !== null) {
@@ -91,23 +86,31 @@ export async function openEmbeddedDatabase (options: EmbeddedDatabaseOptions): P
 
   const init: WorkerInit = { dataDir: options.dataDir, fromDump: options.fromDump ?? null, fsync: options.fsync ?? true }
   const reused = options.dataDir === null ? takeSpare() : undefined
-  const worker = reused ?? new Worker(workerBootstrap, { eval: true, workerData: init })
+  const worker = reused ?? startThread(init)
   reused?.postMessage({ id: 0, op: 'open', init } satisfies WorkerRequest)
   const pending = new Map<number, Pending>()
   let nextId = 1
   let closed = false
   let failure: Error | null = null
 
+  // The open's answer, or the thread failing or exiting before it (PGlite ending the thread on a fatal
+  // start-up error would otherwise leave the open waiting for ever).
   const ready = new Promise<void>((resolve, reject) => {
-    const onFirst = (response: WorkerAnswer): void => {
-      if (response.id !== 0) return
+    const settle = (error: Error | null): void => {
       worker.off('message', onFirst)
-      worker.off('error', reject)
-      if (response.ok) resolve()
-      else reject(new CORE_DB_UNAVAILABLE(response.error.message))
+      worker.off('error', onFailed)
+      worker.off('exit', onExited)
+      if (error === null) resolve()
+      else reject(error)
     }
+    const onFirst = (response: WorkerAnswer): void => {
+      if (response.id === 0) settle(response.ok ? null : new CORE_DB_UNAVAILABLE(response.error.message))
+    }
+    const onFailed = (error: Error): void => settle(new CORE_DB_UNAVAILABLE(error.message))
+    const onExited = (code: number): void => settle(new CORE_DB_UNAVAILABLE(`the database thread exited (code ${code}) before the database opened`))
     worker.on('message', onFirst)
-    worker.once('error', reject)
+    worker.on('error', onFailed)
+    worker.on('exit', onExited)
   })
 
   const onMessage = (response: WorkerResponse): void => {
