@@ -1,11 +1,5 @@
 import t from 'tap'
-import { openTestDatabase } from '../helpers/database.js'
-
-const run = async <Row>(db: Awaited<ReturnType<typeof openTestDatabase>>['db'], sql: string, params: readonly unknown[] = []) => {
-  const staged = (db.queryStaged as NonNullable<typeof db.queryStaged>)<Row>(sql, params)
-  staged.executed.catch(() => {})
-  return await staged.durable
-}
+import { openTestDatabase, queryStagedDurably as run } from '../helpers/database.js'
 
 t.test('staged statements are prepared once and give the same results as plain queries', async (t) => {
   const { db, close } = await openTestDatabase('embedded', { migrate: false, template: true })

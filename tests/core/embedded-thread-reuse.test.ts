@@ -3,15 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
+import { queryStagedDurably as staged } from '../helpers/database.js'
 
 // An in-memory database's thread is kept for the next in-memory database (embedded-driver.ts). What
 // the next one sees must be its own database only: no table, no prepared statement, no closed state.
-
-const staged = async <Row>(db: Awaited<ReturnType<typeof openEmbeddedDatabase>>, sql: string, params: readonly unknown[] = []) => {
-  const run = db.queryStaged<Row>(sql, params)
-  run.executed.catch(() => {})
-  return await run.durable
-}
 
 t.test('a database opened on a reused thread starts from nothing of the one before', async (t) => {
   const first = await openEmbeddedDatabase({ dataDir: null })

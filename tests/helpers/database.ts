@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Test } from 'tap'
-import type { Database, DriverName } from '../../core/db/database.js'
+import type { Database, DriverName, QueryResult } from '../../core/db/database.js'
 import { listMigrationFiles, migrate } from '../../core/db/migrate.js'
 import { openEmbeddedDatabase } from '../../core/db/embedded-driver.js'
 import { openServerDatabase } from '../../core/db/server-driver.js'
@@ -124,4 +124,16 @@ export async function createServerDatabase (t: { teardown (fn: () => Promise<voi
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/**
+ * A staged query's durable result (`Database.queryStaged`, which the embedded driver has): what the
+ * statement returned once its commit is flushed. A failure shows there; the `executed` half's copy of
+ * it is not left unhandled.
+ */
+export async function queryStagedDurably<Row> (db: Database, sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+  if (db.queryStaged === undefined) throw new TypeError(`the ${db.driver} driver has no staged queries`)
+  const run = db.queryStaged<Row>(sql, params)
+  run.executed.catch(() => {})
+  return await run.durable
 }
