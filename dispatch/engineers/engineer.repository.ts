@@ -124,6 +124,20 @@ export interface EngineerFilter {
 const ACTIVE = `('assigned', 'accepted', 'en_route', 'on_site')`
 
 export function createEngineerRepository (db: Queryable) {
+  /**
+   * Jobs per engineer since each one's local midnight: orders assigned to them (the timeline's
+   * `assign` entries), less those they handed back — rejected, or unassigned by a dispatcher.
+   * Engineers with none are left out.
+   */
+  async function countJobsToday (now: Date): Promise<Map<string, number>> {
+    const { rows } = await db.query<{ id: string, n: number }>(
+      `SELECT e.id, sum(CASE ev.kind WHEN 'assign' THEN 1 ELSE -1 END)::int AS n FROM dispatch_engineers e
+       JOIN dispatch_work_order_events ev ON ev.engineer_id = e.id AND ev.kind IN ('assign', 'reject', 'unassign')
+         AND ev.at >= (date_trunc('day', $1::timestamptz AT TIME ZONE e.timezone) AT TIME ZONE e.timezone)
+       GROUP BY e.id`, [now])
+    return new Map(rows.filter((row) => row.n > 0).map((row) => [row.id, row.n]))
+  }
+
   return {
     async insert (record: NewEngineerRecord): Promise<Engineer> {
       const { rows } = await db.query<EngineerRow>(
@@ -159,26 +173,16 @@ export function createEngineerRepository (db: Queryable) {
       return { engineers: rows.map(toEngineer), total: count.rows[0]?.n ?? 0 }
     },
 
-    /** Every engineer with the number of orders assigned to them since their local midnight. */
+    /** Every engineer with their jobs since their local midnight (see `countJobsToday`). */
     async loadAll (now: Date): Promise<Array<{ engineer: Engineer, jobsToday: number }>> {
-      const { rows } = await db.query<EngineerRow & { jobs_today: number }>(
-        `SELECT ${COLUMNS.split(',').map((c) => `e.${c.trim()}`).join(', ')},
-           (SELECT count(*) FROM dispatch_work_order_events ev
-             WHERE ev.kind = 'assigned' AND ev.engineer_id = e.id
-               AND ev.at >= (date_trunc('day', $1::timestamptz AT TIME ZONE e.timezone) AT TIME ZONE e.timezone)) AS jobs_today
-         FROM dispatch_engineers e`, [now])
-      return rows.map((row) => ({ engineer: toEngineer(row), jobsToday: row.jobs_today }))
+      const [{ rows }, counts] = await Promise.all([
+        db.query<EngineerRow>(`SELECT ${COLUMNS} FROM dispatch_engineers`),
+        countJobsToday(now)
+      ])
+      return rows.map((row) => ({ engineer: toEngineer(row), jobsToday: counts.get(row.id) ?? 0 }))
     },
 
-    /** Orders assigned per engineer since each one's local midnight. */
-    async countJobsToday (now: Date): Promise<Map<string, number>> {
-      const { rows } = await db.query<{ id: string, n: number }>(
-        `SELECT e.id, count(ev.id) AS n FROM dispatch_engineers e
-         JOIN dispatch_work_order_events ev ON ev.engineer_id = e.id AND ev.kind = 'assigned'
-           AND ev.at >= (date_trunc('day', $1::timestamptz AT TIME ZONE e.timezone) AT TIME ZONE e.timezone)
-         GROUP BY e.id`, [now])
-      return new Map(rows.map((row) => [row.id, row.n]))
-    },
+    countJobsToday,
 
     async update (id: string, changes: EngineerChanges, at: Date): Promise<Engineer | null> {
       const set: string[] = []

@@ -73,10 +73,10 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
     at: new Date(now())
   })
 
-  const syncEngineer = (engineer: Engineer | null, addJob = false): void => {
+  /** Puts the engineer's new state in the pool; `jobs` +1 for an order assigned, −1 for one handed back. */
+  const syncEngineer = (engineer: Engineer | null, jobs: -1 | 0 | 1 = 0): void => {
     if (engineer === null) return
-    const jobs = (pool.get(engineer.id)?.jobsToday ?? 0) + (addJob ? 1 : 0)
-    pool.put(toSnapshot(engineer, jobs))
+    pool.put(toSnapshot(engineer, Math.max(0, (pool.get(engineer.id)?.jobsToday ?? 0) + jobs)))
   }
 
   const publishEngineerStatus = (engineer: Engineer | null, previous: Engineer['status']): void => {
@@ -241,7 +241,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const { order: assigned, engineer } = await move('assign', order, actor, { engineerId, assignedAt: new Date(now()) }, {
         engineer: 'claim', notRejected: engineerId, details: { auto: options.auto ?? false, ...options.explanation }
       })
-      syncEngineer(engineer, true)
+      syncEngineer(engineer, 1)
       bus.publish('workorder.assigned', { ...toEvent(assigned), auto: options.auto ?? false })
       publishEngineerStatus(engineer, previous)
       return assigned
@@ -260,7 +260,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const { order: rejected, engineer } = await move('reject', order, actorOf(principal),
         // SLA: a refused offer is no response; the respond deadline waits for the next accept.
         { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId }, { engineer: 'release', guardEngineer: engineerId, details: { reason } })
-      syncEngineer(engineer)
+      syncEngineer(engineer, -1)
       bus.publish('workorder.rejected', { ...toEvent(rejected), rejectedEngineerId: engineerId, rejectedEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
       await requeue(rejected)
@@ -306,7 +306,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       // SLA: the taken-back accept no longer stands, so the order counts as not yet responded to.
       const { order: back, engineer } = await move('unassign', order, actorOf(principal), { engineerId: null, assignedAt: null, respondedAt: null },
         { engineer: 'release', guardEngineer: engineerId, details: { reason } })
-      syncEngineer(engineer)
+      syncEngineer(engineer, -1)
       bus.publish('workorder.status_changed', { ...toEvent(back), from: order.status, previousEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
       await requeue(back)
