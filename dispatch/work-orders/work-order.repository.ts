@@ -319,7 +319,7 @@ export function createWorkOrderRepository (db: Queryable) {
      * and `notRejected` refuses an engineer in the rejected list.
      */
     async transition (id: string, from: readonly WorkOrderStatus[], to: WorkOrderStatus, changes: TransitionChanges, at: Date,
-      guard: { engineerId?: string, notRejected?: string } = {}): Promise<WorkOrder | null> {
+      guard: { engineerId?: string | null, notRejected?: string } = {}): Promise<WorkOrder | null> {
       const params: unknown[] = [id, from, to, at]
       const set = ['status = $3', 'updated_at = $4']
       const add = (column: string, value: unknown, expression?: (p: string) => string): void => {
@@ -340,7 +340,7 @@ export function createWorkOrderRepository (db: Queryable) {
       const conditions = ['id = $1', 'status = ANY($2::text[])']
       if (guard.engineerId !== undefined) {
         params.push(guard.engineerId)
-        conditions.push(`engineer_id = $${params.length}`)
+        conditions.push(`engineer_id IS NOT DISTINCT FROM $${params.length}::uuid`)
       }
       if (guard.notRejected !== undefined) {
         params.push(guard.notRejected)

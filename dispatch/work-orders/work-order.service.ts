@@ -126,7 +126,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
    * and the timeline entry.
    */
   const move = async (name: TransitionName, order: WorkOrder, actor: Actor, changes: TransitionChanges,
-    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
+    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string | null, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
     const at = new Date(now())
     const { from, to } = TRANSITIONS[name]
     try {
@@ -314,13 +314,22 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
     },
 
     async cancel (id: string, reason: string, principal: Principal): Promise<WorkOrder> {
-      const order = await prepare('cancel', id, principal)
-      const { order: cancelled, engineer } = await move('cancel', order, actorOf(principal), { cancelledAt: new Date(now()) },
-        { engineer: 'release', details: { reason } })
-      syncEngineer(engineer)
-      bus.publish('workorder.status_changed', { ...toEvent(cancelled), from: order.status, previousEngineerUserId: userOf(order.engineerId) })
-      publishEngineerStatus(engineer, 'busy')
-      return cancelled
+      for (let attempt = 1; ; attempt++) {
+        const order = await prepare('cancel', id, principal)
+        try {
+          // Only while the order is still with the engineer it was read with: the one to free.
+          const { order: cancelled, engineer } = await move('cancel', order, actorOf(principal), { cancelledAt: new Date(now()) },
+            { engineer: 'release', guardEngineer: order.engineerId, details: { reason } })
+          syncEngineer(engineer)
+          bus.publish('workorder.status_changed', { ...toEvent(cancelled), from: order.status, previousEngineerUserId: userOf(order.engineerId) })
+          publishEngineerStatus(engineer, 'busy')
+          return cancelled
+        } catch (error) {
+          // It changed hands meanwhile (auto-dispatch or another supervisor assigned it): cancel it as it is now.
+          if (attempt < 3 && error instanceof DSP_ORDER_STATE && TRANSITIONS.cancel.from.includes((await load(id)).status)) continue
+          throw error
+        }
+      }
     },
 
     /** Correct what a waiting order asks for (location, problem, skills, parts, preferred engineer). */

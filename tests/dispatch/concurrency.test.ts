@@ -65,3 +65,28 @@ forEachDriver(t, 'the same transition sent twice at once (a double tap): one win
   const timeline = (await test.request('GET', `/api/work-orders/${order.id}`, { token: supervisor })).body.timeline
   t.same(timeline.map((e: any) => e.kind), ['created', 'assign', 'accept'], 'recorded once')
 })
+
+forEachDriver(t, 'an order cancelled while it is being assigned leaves no engineer holding it', async (t, driver) => {
+  const test = await startTestPlatform(driver, { now: createClock().now })
+  t.teardown(() => test.close())
+  const supervisor = await test.tokenFor('supervisor')
+  const pairs = []
+  for (let i = 0; i < 12; i++) {
+    const engineer = await addEngineer(test, supervisor, { name: `Engineer ${i}`, at: near(i * 0.5, 1) })
+    pairs.push({ engineer, order: await openOrder(test, supervisor, { location: near(i * 0.5, 0) }) })
+  }
+  // Each order assigned and cancelled at the same moment, in both orders of sending.
+  const results = await Promise.all(pairs.flatMap(({ engineer, order }, i) => {
+    const assign = (): Promise<{ status: number }> => post(test, supervisor, `/api/work-orders/${order.id}/assign`, { engineerId: engineer.id })
+    const cancel = (): Promise<{ status: number }> => post(test, supervisor, `/api/work-orders/${order.id}/cancel`, { reason: 'customer fixed it' })
+    return i % 2 === 0 ? [cancel(), assign()] : [assign(), cancel()]
+  }))
+  t.ok(results.every((r) => r.status === 200 || r.status === 409), 'each request either succeeds or is refused with 409')
+  for (const { engineer, order } of pairs) {
+    const current = await test.request('GET', `/api/work-orders/${order.id}`, { token: supervisor })
+    t.equal(current.body.status, 'cancelled', 'the cancel stands, whichever came first')
+    const profile = await test.request('GET', `/api/engineers/${engineer.id}`, { token: supervisor })
+    t.match(profile.body, { status: 'available', activeOrderId: null }, `${profile.body.name} is free again`)
+    t.match(test.platform.dispatch.pool.get(engineer.id), { status: 'available', activeOrderId: null }, 'the engine agrees')
+  }
+})
