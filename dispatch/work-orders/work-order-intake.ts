@@ -59,14 +59,17 @@ const toDate = (value: string | number | null | undefined): Date | null =>
  * before) and the arrive deadline to its end at the latest.
  */
 export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor, deps: IntakeDeps): Promise<NewWorkOrderRecord> {
+  // An alert the platform raised names a device the gateway knows: if the directory cannot find it, or
+  // it has no location, the order is still opened (and waits for one). A caller of the API who says
+  // source "alert" gets the same checks as anyone else.
+  const raisedHere = request.source === 'alert' && actor.role === 'system'
   let device: DirectoryDevice | null = null
   if (request.deviceId !== undefined && request.deviceId !== null) {
     device = await deps.devices.getDevice(request.deviceId)
-    // An alert names a device the gateway knows; if the directory cannot find it the order is still opened.
-    if (device === null && request.source !== 'alert') throw new DSP_DEVICE_UNKNOWN(request.deviceId).withDetails({ field: 'body.deviceId' })
+    if (device === null && !raisedHere) throw new DSP_DEVICE_UNKNOWN(request.deviceId).withDetails({ field: 'body.deviceId' })
   }
   const location = request.location ?? device?.location ?? null
-  if (location === null && request.source !== 'alert') throw new DSP_LOCATION_REQUIRED().withDetails({ field: 'body.location' })
+  if (location === null && !raisedHere) throw new DSP_LOCATION_REQUIRED().withDetails({ field: 'body.location' })
   const windowStart = toDate(request.window?.start)
   const windowEnd = toDate(request.window?.end)
   if (windowStart !== null && windowEnd !== null && windowEnd.getTime() <= windowStart.getTime()) {

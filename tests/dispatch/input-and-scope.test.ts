@@ -15,6 +15,10 @@ forEachDriver(t, 'bad input is refused with a coded error naming the field', asy
   const order = { source: 'agent', priority: 'high', problem: 'leak' }
   t.same(await refused('POST', '/api/work-orders', order, agent), [400, 'DSP_LOCATION_REQUIRED', 'body.location'])
   t.same(await refused('POST', '/api/work-orders', { ...order, deviceId: '00000000-0000-4000-8000-000000000001' }, agent), [400, 'DSP_DEVICE_UNKNOWN', 'body.deviceId'])
+  // Saying the order comes from an alert does not skip the checks: only alerts the platform raised do.
+  const alertOrder = { ...order, source: 'alert' }
+  t.same(await refused('POST', '/api/work-orders', alertOrder, agent), [400, 'DSP_LOCATION_REQUIRED', 'body.location'])
+  t.same(await refused('POST', '/api/work-orders', { ...alertOrder, deviceId: '00000000-0000-4000-8000-000000000001', location: near(0, 0) }, agent), [400, 'DSP_DEVICE_UNKNOWN', 'body.deviceId'])
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { start: '2026-11-23T10:00:00Z', end: '2026-11-23T09:00:00Z' } }, agent),
     [400, 'DSP_WINDOW_INVALID', 'body.window.end'])
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), priority: 'urgent' }, agent), [400, 'WEB_VALIDATION', 'body.priority'])
