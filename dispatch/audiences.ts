@@ -36,6 +36,11 @@ export function createDispatchAudiences (orgOfStation: (stationId: string | null
       const p = payload as { stationId: string | null }
       return rooms(...DESK, org(p.stationId))
     },
+    // The stations it leaves and reaches; nothing for the customer, whose view does not change.
+    'workorder.routed': (payload) => {
+      const p = payload as WorkOrderEvent & { previousStationId: string | null }
+      return rooms(...DESK, org(p.stationId), org(p.previousStationId))
+    },
     'engineer.status_changed': staffAndEngineer,
     'sla.at_risk': staffAndEngineer,
     'sla.breached': staffAndEngineer

@@ -59,6 +59,8 @@ declare module '../core/events.js' {
     'workorder.accepted': WorkOrderEvent
     /** The order is back to `new`; `rejectedEngineerId` will not be offered it again. */
     'workorder.rejected': WorkOrderEvent & { rejectedEngineerId: string, rejectedEngineerUserId: string | null }
+    /** A new order handed to a service station (`stationId`), or back to the desk (null). */
+    'workorder.routed': WorkOrderEvent & { previousStationId: string | null }
     /** depart, arrive, unassign and cancel. */
     'workorder.status_changed': WorkOrderEvent & { from: WorkOrderStatus, previousEngineerUserId: string | null }
     /**

@@ -367,7 +367,7 @@ export function createWorkOrderRepository (db: Queryable) {
 
     async routeToStation (id: string, stationId: string | null, at: Date): Promise<WorkOrder | null> {
       const { rows } = await db.query<WorkOrderRow>(
-        `UPDATE dispatch_work_orders SET station_id = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [id, stationId, at])
+        `UPDATE dispatch_work_orders SET station_id = $2, updated_at = $3 WHERE id = $1 AND status = 'new' RETURNING ${COLUMNS}`, [id, stationId, at])
       return rows[0] === undefined ? null : toWorkOrder(rows[0])
     },
 

@@ -361,13 +361,16 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       }
       const routed = await db.transaction(async (tx) => {
         const orders = createWorkOrderRepository(tx)
+        // Only while still new: an assignment that landed meanwhile wins, and this gets the 409.
         const next = await orders.routeToStation(id, stationId, new Date(now()))
+        if (next === null) { const fresh = await load(id, tx); throw new DSP_ORDER_STATE(id, fresh.status, 'routing to a station', 'new') }
         await orders.appendTimeline({
           workOrderId: id, at: new Date(now()), kind: 'routed', fromStatus: order.status, toStatus: order.status, engineerId: null,
           actor: actorOf(principal), details: { stationId }
         })
-        return next as WorkOrder
+        return next
       })
+      bus.publish('workorder.routed', { ...toEvent(routed), previousStationId: order.stationId })
       return routed
     },
 

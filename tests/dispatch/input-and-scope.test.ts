@@ -1,7 +1,7 @@
 import t from 'tap'
 import { forEachDriver } from '../helpers/database.js'
 import { startTestPlatform, TEST_ORG_ID } from '../helpers/platform.js'
-import { addEngineer, createClock, near, openOrder } from './fixtures.js'
+import { addEngineer, createClock, near, openOrder, recordEvents } from './fixtures.js'
 
 forEachDriver(t, 'bad input is refused with a coded error naming the field', async (t, driver) => {
   const test = await startTestPlatform(driver, { now: createClock().now })
@@ -52,7 +52,10 @@ forEachDriver(t, 'station staff see and dispatch only their station\'s orders, t
   const other = await addEngineer(test, supervisor, { name: 'Their Engineer', at: near(0.5, 0), stationId: theirs.id })
   const routed = await openOrder(test, supervisor, {})
   const elsewhere = await openOrder(test, supervisor, {})
+  const events = recordEvents(test)
   t.match((await test.request('POST', `/api/work-orders/${routed.id}/route`, { token: supervisor, body: { stationId: mine.id } })).body, { stationId: mine.id })
+  t.match(events.filter((e) => e.name === 'workorder.routed').map((e) => e.payload), [{ workOrderId: routed.id, stationId: mine.id, previousStationId: null, status: 'new' }],
+    'the station\'s staff are told live')
 
   const list = await test.request('GET', '/api/work-orders', { token: staff })
   t.same(list.body.workOrders.map((o: any) => o.id), [routed.id], 'only the order routed to their station')
@@ -63,6 +66,9 @@ forEachDriver(t, 'station staff see and dispatch only their station\'s orders, t
   t.same([wrong.status, wrong.body.code], [403, 'DSP_STATION_SCOPE'])
   const right = await test.request('POST', `/api/work-orders/${routed.id}/assign`, { token: staff, body: { engineerId: ours.id } })
   t.match(right.body, { status: 'assigned', engineerId: ours.id })
+  const reroute = await test.request('POST', `/api/work-orders/${routed.id}/route`, { token: supervisor, body: { stationId: theirs.id } })
+  t.same([reroute.status, reroute.body.code], [409, 'DSP_ORDER_STATE'], 'an assigned order is not handed to another station')
+  t.equal(events.filter((e) => e.name === 'workorder.routed').length, 1)
   t.same((await test.request('GET', '/api/engineers', { token: staff })).body.engineers.map((e: any) => e.id), [ours.id])
   const map = await test.request('GET', '/api/dispatch/map', { token: staff })
   t.same([map.body.stations.map((s: any) => s.code), map.body.engineers.map((e: any) => e.id), map.body.orders.map((o: any) => o.id)], [['MINE'], [ours.id], [routed.id]])

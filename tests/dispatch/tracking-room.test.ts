@@ -26,11 +26,18 @@ const STEP: Record<string, string> = {
 t.test('every work order event reaches the public tracking room only as the public projection', async (t) => {
   const audiences = createDispatchAudiences(() => 'org-1', (name, payload) => toTrackingEvent(name, payload, () => 'Wang'))
   const names = Object.keys(audiences).filter((name) => name.startsWith('workorder.'))
-  t.same(names.sort(), ['workorder.accepted', 'workorder.assigned', 'workorder.completed', 'workorder.created', 'workorder.rejected', 'workorder.status_changed'])
+  t.same(names.sort(), ['workorder.accepted', 'workorder.assigned', 'workorder.completed', 'workorder.created', 'workorder.rejected', 'workorder.routed', 'workorder.status_changed'])
   for (const name of names) {
     const targets = audiences[name as keyof typeof audiences]!(FULL_EVENT)
     t.same(targets.filter((target) => typeof target === 'string' && target.startsWith('track:')), [], `${name}: no raw copy to a public room`)
     const projected = targets.filter((target) => typeof target !== 'string')
+    if (name === 'workorder.routed') {
+      // Handing an order to a station changes nothing the customer sees: no public copy at all.
+      t.same(projected, [], `${name}: nothing for the tracking room`)
+      t.same(audiences['workorder.routed']!({ ...FULL_EVENT, previousStationId: 'station-0' }), ['role:admin', 'role:supervisor', 'role:agent', 'org:org-1'],
+        `${name}: the desk and the stations' organisation`)
+      continue
+    }
     t.same(projected.map((target) => target.room), ['track:TOKEN'])
     t.same(projected[0]!.payload(FULL_EVENT), { number: 7, status: 'completed', event: STEP[name], at: AT, engineer: { firstName: 'Wang' } }, name)
     t.ok(targets.includes('role:supervisor') && targets.includes('user:user-1') && targets.includes('org:org-1'), `${name}: staff rooms unchanged`)

@@ -101,7 +101,7 @@ else {
   // Live: any dispatch event refreshes the view (at most every half second).
   let pending = null
   const socket = live()
-  for (const name of ['workorder.created', 'workorder.assigned', 'workorder.accepted', 'workorder.rejected', 'workorder.status_changed',
+  for (const name of ['workorder.created', 'workorder.routed', 'workorder.assigned', 'workorder.accepted', 'workorder.rejected', 'workorder.status_changed',
     'workorder.completed', 'engineer.location_updated', 'engineer.status_changed', 'sla.at_risk', 'sla.breached']) {
     socket.on(name, () => { pending ??= setTimeout(() => { pending = null; refresh() }, 500) })
   }
