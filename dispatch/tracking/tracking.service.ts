@@ -39,8 +39,22 @@ const PUBLIC_NAMES: Readonly<Record<string, string>> = {
   cancel: 'cancelled'
 }
 
+// Two-character Chinese family names common enough to meet.
+const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐', '端木', '西门', '南宫', '独孤'])
+
+/**
+ * The name a customer sees for their engineer: the first word of the name as written ("Wang Wei" →
+ * "Wang", "Anna Müller" → "Anna"). A name in Chinese characters has no word to cut at, so it shows as
+ * customers are used to seeing a technician named: family name and 师傅 ("王伟" → "王师傅",
+ * "欧阳明" → "欧阳师傅"), never the whole name.
+ */
 export function firstNameOf (name: string): string {
-  return name.trim().split(/\s+/)[0] ?? ''
+  const written = name.trim()
+  if (/^\p{Script=Han}{2,}$/u.test(written)) {
+    const compound = written.length >= 3 && COMPOUND_SURNAMES.has(written.slice(0, 2))
+    return `${written.slice(0, compound ? 2 : 1)}师傅`
+  }
+  return written.split(/\s+/)[0] ?? ''
 }
 
 export function createTrackingService (deps: { repo: WorkOrderRepository, pool: EngineerPool, etaModel: EtaModel, now: () => number }) {

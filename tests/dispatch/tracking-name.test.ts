@@ -1,0 +1,24 @@
+import t from 'tap'
+import { firstNameOf } from '../../dispatch/tracking/tracking.service.js'
+
+// What a customer following their order sees of the engineer's name: never the whole of it.
+
+t.test('a name with words shows its first word', async (t) => {
+  t.equal(firstNameOf('Wang Wei'), 'Wang')
+  t.equal(firstNameOf('  Anna   Müller '), 'Anna')
+  t.equal(firstNameOf('Li'), 'Li')
+})
+
+t.test('a name in Chinese characters shows the family name and 师傅, not the name', async (t) => {
+  t.equal(firstNameOf('王伟'), '王师傅')
+  t.equal(firstNameOf('张晓明'), '张师傅')
+  t.equal(firstNameOf('欧阳明'), '欧阳师傅', 'a two-character family name')
+  t.equal(firstNameOf('欧阳'), '欧师傅', 'two characters are family and given name, whatever they are')
+  t.equal(firstNameOf(' 李娜 '), '李师傅')
+  for (const name of ['王伟', '张晓明', '欧阳明', '司马相如']) t.notOk(firstNameOf(name).includes(name.slice(-1)), `${name}: the given name is not shown`)
+})
+
+t.test('mixed or other scripts fall back to the first word', async (t) => {
+  t.equal(firstNameOf('王伟 Wang'), '王伟')
+  t.equal(firstNameOf('山田 太郎'), '山田')
+})
