@@ -32,6 +32,8 @@ export type { ScanRequest, CheckResult, CheckRules, AlertType, ScanAction } from
 export type { Territory, LatLng } from './catalog/territory.js'
 export type { Organisation, Product, ChannelLink, OrgKind } from './catalog/catalog.repository.js'
 export { DEFAULT_CHECK_RULES } from './scans/scan-types.js'
+export { createOutletStock } from './catalog/dealer-stock.js'
+export type { OutletStock } from './catalog/dealer-stock.js'
 export { createSerialGenerator } from './codes/serial.js'
 export { formatItemUri, formatSsccUri, parseCode } from './gs1/digital-link.js'
 export { completeGtin, parseGtin } from './gs1/gtin.js'

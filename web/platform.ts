@@ -21,7 +21,7 @@ import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
 import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/index.js'
 import type { Device, Gateway } from '../gateway/index.js'
-import { createTraceability, traceabilityMigrations } from '../traceability/index.js'
+import { createOutletStock, createTraceability, traceabilityMigrations } from '../traceability/index.js'
 import type { Traceability } from '../traceability/index.js'
 import { createDispatch, dispatchMigrations } from '../dispatch/index.js'
 import type { DeviceDirectory, DirectoryDevice, Dispatch } from '../dispatch/index.js'
@@ -130,7 +130,8 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
         return device === null ? null : toDirectoryDevice(device)
       }
     }
-    const dispatch = await createDispatch(ctx, { devices })
+    // "Required parts obtainable" counts genuine units in stock at an outlet near the order (traceability's channel inventory).
+    const dispatch = await createDispatch(ctx, { devices, dealerStock: createOutletStock(db) })
     const traceability = await createTraceability(ctx)
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
     const modules: PlatformModule[] = [gateway, dispatch, traceability]
