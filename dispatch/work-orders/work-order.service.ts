@@ -123,18 +123,20 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
   /**
    * One transition in one transaction: the conditional UPDATE on the order (only from the expected
    * state, so of two racing requests one finds the state changed and gets 409), the engineer's row,
-   * and the timeline entry.
+   * and the timeline entry. A transition that releases the engineer applies only while the order still
+   * has the engineer it was read with (none counts too): that is the engineer it frees.
    */
   const move = async (name: TransitionName, order: WorkOrder, actor: Actor, changes: TransitionChanges,
-    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string | null, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
+    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
     const at = new Date(now())
     const { from, to } = TRANSITIONS[name]
     try {
       return await db.transaction(async (tx) => {
         const orders = createWorkOrderRepository(tx)
         const engineers = createEngineerRepository(tx)
+        const guardEngineer = options.guardEngineer ?? (options.engineer === 'release' ? order.engineerId : undefined)
         const guard = {
-          ...(options.guardEngineer === undefined ? {} : { engineerId: options.guardEngineer }),
+          ...(guardEngineer === undefined ? {} : { engineerId: guardEngineer }),
           ...(options.notRejected === undefined ? {} : { notRejected: options.notRejected })
         }
         const next = await orders.transition(order.id, from, to, changes, at, guard)
@@ -259,7 +261,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const engineerId = order.engineerId as string
       const { order: rejected, engineer } = await move('reject', order, actorOf(principal),
         // SLA: a refused offer is no response; the respond deadline waits for the next accept.
-        { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId }, { engineer: 'release', guardEngineer: engineerId, details: { reason } })
+        { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId }, { engineer: 'release', details: { reason } })
       syncEngineer(engineer, -1)
       bus.publish('workorder.rejected', { ...toEvent(rejected), rejectedEngineerId: engineerId, rejectedEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
@@ -292,7 +294,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
         : new Map(report.stockUsed.map((item) => [item.partNumber, item.quantity]))
       const { order: completed, engineer } = await move('complete', order, actorOf(principal),
         { resolvedAt: new Date(now()), completionNotes: report.notes ?? null, partsUsed },
-        { engineer: 'release', guardEngineer: engineerId, stockUsed, details: { partsUsed, ...(report.notes === undefined || report.notes === null ? {} : { notes: report.notes }) } })
+        { engineer: 'release', stockUsed, details: { partsUsed, ...(report.notes === undefined || report.notes === null ? {} : { notes: report.notes }) } })
       syncEngineer(engineer)
       bus.publish('workorder.completed', { ...toEvent(completed), deviceId: completed.deviceId, engineerId, completedAt: completed.sla.resolvedAt ?? new Date(now()), notes: completed.completionNotes, partsUsed })
       publishEngineerStatus(engineer, 'busy')
@@ -305,7 +307,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const engineerId = order.engineerId as string
       // SLA: the taken-back accept no longer stands, so the order counts as not yet responded to.
       const { order: back, engineer } = await move('unassign', order, actorOf(principal), { engineerId: null, assignedAt: null, respondedAt: null },
-        { engineer: 'release', guardEngineer: engineerId, details: { reason } })
+        { engineer: 'release', details: { reason } })
       syncEngineer(engineer, -1)
       bus.publish('workorder.status_changed', { ...toEvent(back), from: order.status, previousEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
@@ -317,16 +319,16 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       for (let attempt = 1; ; attempt++) {
         const order = await prepare('cancel', id, principal)
         try {
-          // Only while the order is still with the engineer it was read with: the one to free.
           const { order: cancelled, engineer } = await move('cancel', order, actorOf(principal), { cancelledAt: new Date(now()) },
-            { engineer: 'release', guardEngineer: order.engineerId, details: { reason } })
+            { engineer: 'release', details: { reason } })
           syncEngineer(engineer)
           bus.publish('workorder.status_changed', { ...toEvent(cancelled), from: order.status, previousEngineerUserId: userOf(order.engineerId) })
           publishEngineerStatus(engineer, 'busy')
           return cancelled
         } catch (error) {
-          // It changed hands meanwhile (auto-dispatch or another supervisor assigned it): cancel it as it is now.
-          if (attempt < 3 && error instanceof DSP_ORDER_STATE && TRANSITIONS.cancel.from.includes((await load(id)).status)) continue
+          // It changed hands meanwhile (auto-dispatch or another supervisor assigned it): cancel it as it
+          // is now. Read again, an order no longer open is refused by `prepare`.
+          if (attempt < 3 && error instanceof DSP_ORDER_STATE) continue
           throw error
         }
       }
