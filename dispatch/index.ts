@@ -89,7 +89,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
   return {
     name: 'dispatch',
     routes: [
-      ...createStationRoutes(stations),
+      ...createStationRoutes(stations, engineers.rosterOf),
       ...createEngineerRoutes(engineers),
       ...createWorkOrderRoutes({ workOrders, assignment, tracking }),
       ...createServiceRequestRoutes(serviceRequests),

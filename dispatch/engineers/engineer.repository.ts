@@ -113,6 +113,15 @@ export interface NewEngineerRecord {
 
 export type EngineerChanges = Partial<Pick<NewEngineerRecord, 'userId' | 'name' | 'phone' | 'stationId' | 'skills' | 'territory' | 'home' | 'shifts' | 'timezone' | 'vanStock' | 'maxDistanceKm'>>
 
+/** One engineer as a station's roster lists them: who, their status and skills, and the order they hold. */
+export interface RosterEntry {
+  id: string
+  name: string
+  status: EngineerStatus
+  skills: Record<string, number>
+  activeOrderId: string | null
+}
+
 export interface EngineerFilter {
   stationId?: string | undefined
   status?: EngineerStatus | undefined
@@ -171,6 +180,12 @@ export function createEngineerRepository (db: Queryable) {
         db.query<{ n: number }>(`SELECT count(*) AS n FROM dispatch_engineers WHERE ${where}`, params)
       ])
       return { engineers: rows.map(toEngineer), total: count.rows[0]?.n ?? 0 }
+    },
+
+    async rosterOf (stationId: string): Promise<RosterEntry[]> {
+      const { rows } = await db.query<Pick<EngineerRow, 'id' | 'name' | 'status' | 'skills' | 'active_order_id'>>(
+        'SELECT id, name, status, skills, active_order_id FROM dispatch_engineers WHERE station_id = $1 ORDER BY name, id', [stationId])
+      return rows.map((row) => ({ id: row.id, name: row.name, status: row.status, skills: row.skills, activeOrderId: row.active_order_id }))
     },
 
     /** Every engineer with their jobs since their local midnight (see `countJobsToday`). */

@@ -13,7 +13,7 @@ import {
 import type { StationRepository } from '../stations/station.repository.js'
 import { checkShifts, checkTerritory, checkTimezone } from './engineer-validation.js'
 import { createEngineerRepository, toSnapshot } from './engineer.repository.js'
-import type { Engineer, EngineerChanges, EngineerFilter } from './engineer.repository.js'
+import type { Engineer, EngineerChanges, EngineerFilter, RosterEntry } from './engineer.repository.js'
 
 export interface NewEngineer {
   name: string
@@ -147,6 +147,17 @@ export function createEngineerService (deps: EngineerServiceDeps) {
         return { engineers: engineers.slice(filter.offset, filter.offset + filter.limit), total: lists.reduce((n, l) => n + l.total, 0) }
       }
       return await repo.list({ ...filter, stationId: filter.stationId ?? stations[0] })
+    },
+
+    /**
+     * A station's engineers for a caller who may list them (supervisors, agents, the station's own
+     * staff); null for anyone else (engineers, other stations' staff), who see the station alone.
+     */
+    async rosterOf (stationId: string, principal: Principal): Promise<RosterEntry[] | null> {
+      if (principal.role === 'engineer') return null
+      const stations = await deps.scope.stationIdsOf(principal)
+      if (stations !== null && !stations.includes(stationId)) return null
+      return await repo.rosterOf(stationId)
     },
 
     async update (id: string, changes: EngineerChanges): Promise<Engineer> {

@@ -1,4 +1,5 @@
-import { defineRoute, respond } from '../../core/http/route.js'
+import type { Principal } from '../../core/auth/roles.js'
+import { defineRoute, principalOf, respond } from '../../core/http/route.js'
 import type { RouteDefinition } from '../../core/http/route.js'
 import { IdParams } from '../../core/http/schemas.js'
 import { NewStationBody, StationUpdateBody } from './station.schema.js'
@@ -6,7 +7,10 @@ import type { StationService } from './station.service.js'
 
 const READERS = ['supervisor', 'agent', 'engineer', 'org_staff'] as const
 
-export function createStationRoutes (stations: StationService): RouteDefinition[] {
+/** A station's engineers as the caller may see them; null when the caller may not list them. */
+export type StationRoster = (stationId: string, principal: Principal) => Promise<unknown[] | null>
+
+export function createStationRoutes (stations: StationService, rosterOf: StationRoster): RouteDefinition[] {
   return [
     defineRoute({
       method: 'POST',
@@ -27,9 +31,13 @@ export function createStationRoutes (stations: StationService): RouteDefinition[
       method: 'GET',
       url: '/api/stations/:id',
       access: READERS,
-      summary: 'one service station',
+      summary: 'one service station, with its engineers for callers who may list them',
       schema: { params: IdParams },
-      handler: async ({ params }) => await stations.get(params.id)
+      handler: async (request) => {
+        const station = await stations.get(request.params.id)
+        const engineers = await rosterOf(station.id, principalOf(request))
+        return engineers === null ? station : { ...station, engineers }
+      }
     }),
     defineRoute({
       method: 'PATCH',

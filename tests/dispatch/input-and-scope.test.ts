@@ -72,4 +72,12 @@ forEachDriver(t, 'station staff see and dispatch only their station\'s orders, t
   t.same((await test.request('GET', '/api/engineers', { token: staff })).body.engineers.map((e: any) => e.id), [ours.id])
   const map = await test.request('GET', '/api/dispatch/map', { token: staff })
   t.same([map.body.stations.map((s: any) => s.code), map.body.engineers.map((e: any) => e.id), map.body.orders.map((o: any) => o.id)], [['MINE'], [ours.id], [routed.id]])
+
+  const roster = async (stationId: string, token: string): Promise<unknown> => (await test.request('GET', `/api/stations/${stationId}`, { token })).body.engineers
+  t.same(await roster(mine.id, staff), [{ id: ours.id, name: 'Our Engineer', status: 'busy', skills: { hvac: 3, electrical: 2 }, activeOrderId: routed.id }],
+    'a station lists its engineers, with the order each holds')
+  t.same(await roster(theirs.id, supervisor), [{ id: other.id, name: 'Their Engineer', status: 'available', skills: { hvac: 3, electrical: 2 }, activeOrderId: null }])
+  t.equal(await roster(theirs.id, staff), undefined, 'another station\'s staff see the station, not its engineers')
+  t.equal(await roster(mine.id, ours.token), undefined, 'nor does an engineer')
+  t.equal((await test.request('GET', `/api/stations/${theirs.id}`, { token: staff })).body.code, 'THEIRS')
 })
