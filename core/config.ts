@@ -39,6 +39,7 @@ export const configVariables = {
   DISPATCH_MAX_DISTANCE_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 60, doc: 'farthest an engineer is sent, unless their profile sets their own limit' },
   DISPATCH_SLA_CHECK_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 30, doc: 'how often open work orders are checked against their SLA deadlines' },
   DISPATCH_SLA_AT_RISK_RATIO: { schema: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, default: 0.25, doc: 'a deadline is at risk when less than this share of its window is left' },
+  DISPATCH_OFFER_TIMEOUT_MIN: { schema: { type: 'number', minimum: 0 }, default: 5, doc: 'minutes an engineer has to accept an offered order before it is taken back and offered to the next (0 = never)' },
   DISPATCH_AUTO_RETRY_S: { schema: { type: 'integer', minimum: 1 }, default: 60, doc: 'how often queued orders under an auto-dispatch policy are tried again' },
   DISPATCH_DEALER_RADIUS_KM: { schema: { type: 'number', exclusiveMinimum: 0 }, default: 30, doc: 'how far from an order a dealer\'s stock counts as obtainable parts' }
 } as const
@@ -76,6 +77,7 @@ export interface Config {
     readonly maxDistanceKm: number
     readonly slaCheckIntervalSeconds: number
     readonly slaAtRiskRatio: number
+    readonly offerTimeoutMinutes: number
     readonly autoRetrySeconds: number
     readonly dealerRadiusKm: number
   }
@@ -150,6 +152,7 @@ function toConfig (v: RawConfig): Config {
       maxDistanceKm: v.DISPATCH_MAX_DISTANCE_KM as number,
       slaCheckIntervalSeconds: v.DISPATCH_SLA_CHECK_INTERVAL_S as number,
       slaAtRiskRatio: v.DISPATCH_SLA_AT_RISK_RATIO as number,
+      offerTimeoutMinutes: v.DISPATCH_OFFER_TIMEOUT_MIN as number,
       autoRetrySeconds: v.DISPATCH_AUTO_RETRY_S as number,
       dealerRadiusKm: v.DISPATCH_DEALER_RADIUS_KM as number
     }

@@ -61,8 +61,8 @@ declare module '../core/events.js' {
     'workorder.rejected': WorkOrderEvent & { rejectedEngineerId: string, rejectedEngineerUserId: string | null }
     /** A new order handed to a service station (`stationId`), or back to the desk (null). */
     'workorder.routed': WorkOrderEvent & { previousStationId: string | null }
-    /** depart, arrive, unassign and cancel. */
-    'workorder.status_changed': WorkOrderEvent & { from: WorkOrderStatus, previousEngineerUserId: string | null }
+    /** depart, arrive, unassign, cancel, and an offer taken back unanswered (`reason: 'offer_expired'`). */
+    'workorder.status_changed': WorkOrderEvent & { from: WorkOrderStatus, previousEngineerUserId: string | null, reason?: 'offer_expired' }
     /**
      * Parts used are part codes (GS1 Digital Link URIs or serials) for traceability to verify and record;
      * device insight adds the visit to the machine's service history.

@@ -23,6 +23,7 @@ import { createTrackingService } from './tracking/tracking.service.js'
 import { createRequestLimiter, SERVICE_REQUEST_LIMITS } from './service-requests/request-limiter.js'
 import { createServiceRequestRoutes } from './service-requests/service-request.routes.js'
 import { createServiceRequestService } from './service-requests/service-request.service.js'
+import { createOfferExpiry } from './work-orders/offer-expiry.js'
 import { createWorkOrderRoutes } from './work-orders/work-order.routes.js'
 import { createWorkOrderService } from './work-orders/work-order.service.js'
 import './alert-event.js'
@@ -74,6 +75,10 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
     repo: workOrders.repository, bus, pool, logger, now, etaModel: DEFAULT_ETA_MODEL,
     atRiskRatio: config.dispatch.slaAtRiskRatio, intervalSeconds: config.dispatch.slaCheckIntervalSeconds
   })
+  const offers = createOfferExpiry({
+    repo: workOrders.repository, expireOffer: workOrders.expireOffer, logger, now,
+    timeoutMinutes: config.dispatch.offerTimeoutMinutes, intervalSeconds: config.dispatch.slaCheckIntervalSeconds
+  })
   const alerts = createAlertIntake({ bus, workOrders, logger })
   const tracking = createTrackingService({ repo: workOrders.repository, pool, etaModel: DEFAULT_ETA_MODEL, now })
   const serviceRequests = createServiceRequestService({ workOrders, devices, limiter: createRequestLimiter({ ...SERVICE_REQUEST_LIMITS, now }) })
@@ -103,6 +108,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
     assignment,
     policies,
     sla,
+    offers,
     alerts,
     tracking,
     serviceRequests,
@@ -116,6 +122,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       const loaded = await engineers.loadPool()
       alerts.start()
       await sla.start()
+      await offers.start()
       await assignment.dispatchQueued()
       retryTimer = setInterval(() => {
         retrying ??= retryQueued()
@@ -131,6 +138,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       retryTimer = null
       alerts.stop()
       await sla.stop()
+      await offers.stop()
       await retrying
     }
   } satisfies PlatformModule & Record<string, unknown>

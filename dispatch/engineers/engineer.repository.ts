@@ -135,13 +135,13 @@ const ACTIVE = `('assigned', 'accepted', 'en_route', 'on_site')`
 export function createEngineerRepository (db: Queryable) {
   /**
    * Jobs per engineer since each one's local midnight: orders assigned to them (the timeline's
-   * `assign` entries), less those they handed back — rejected, or unassigned by a dispatcher.
-   * Engineers with none are left out.
+   * `assign` entries), less those they handed back — rejected, unassigned by a dispatcher, or
+   * offers that expired unanswered. Engineers with none are left out.
    */
   async function countJobsToday (now: Date): Promise<Map<string, number>> {
     const { rows } = await db.query<{ id: string, n: number }>(
       `SELECT e.id, sum(CASE ev.kind WHEN 'assign' THEN 1 ELSE -1 END)::int AS n FROM dispatch_engineers e
-       JOIN dispatch_work_order_events ev ON ev.engineer_id = e.id AND ev.kind IN ('assign', 'reject', 'unassign')
+       JOIN dispatch_work_order_events ev ON ev.engineer_id = e.id AND ev.kind IN ('assign', 'reject', 'unassign', 'expire')
          AND ev.at >= (date_trunc('day', $1::timestamptz AT TIME ZONE e.timezone) AT TIME ZONE e.timezone)
        GROUP BY e.id`, [now])
     return new Map(rows.filter((row) => row.n > 0).map((row) => [row.id, row.n]))

@@ -33,6 +33,7 @@ const PUBLIC_NAMES: Readonly<Record<string, string>> = {
   accept: 'accepted',
   reject: 'reassigning',
   unassign: 'reassigning',
+  expire: 'reassigning',
   depart: 'en_route',
   arrive: 'on_site',
   complete: 'completed',

@@ -6,6 +6,7 @@
  *    ▲                 │                    │                     │
  *    └──── reject (engineer; remembered and never offered again) ─┘ (from assigned or accepted)
  *    └──── unassign (dispatcher hands it back; from assigned, accepted or en_route)
+ *    └──── expire (the platform takes back an offer left unanswered; as a refusal, never offered again)
  *   any open state ──cancel──▶ cancelled
  */
 export const WORK_ORDER_STATUSES = ['new', 'assigned', 'accepted', 'en_route', 'on_site', 'completed', 'cancelled'] as const
@@ -14,7 +15,7 @@ export type WorkOrderStatus = typeof WORK_ORDER_STATUSES[number]
 export const ACTIVE_STATUSES: readonly WorkOrderStatus[] = ['assigned', 'accepted', 'en_route', 'on_site']
 export const OPEN_STATUSES: readonly WorkOrderStatus[] = ['new', ...ACTIVE_STATUSES]
 
-export type TransitionName = 'assign' | 'accept' | 'reject' | 'depart' | 'arrive' | 'complete' | 'unassign' | 'cancel'
+export type TransitionName = 'assign' | 'accept' | 'reject' | 'depart' | 'arrive' | 'complete' | 'unassign' | 'expire' | 'cancel'
 
 /** Who may make the transition besides admins: dispatchers (supervisors, station staff), the assigned engineer, or the service desk. */
 export type TransitionActor = 'dispatcher' | 'engineer' | 'desk'
@@ -33,6 +34,7 @@ export const TRANSITIONS: Readonly<Record<TransitionName, Transition>> = Object.
   arrive: { from: ['en_route'], to: 'on_site', actor: 'engineer' },
   complete: { from: ['on_site'], to: 'completed', actor: 'engineer' },
   unassign: { from: ['assigned', 'accepted', 'en_route'], to: 'new', actor: 'dispatcher' },
+  expire: { from: ['assigned'], to: 'new', actor: 'dispatcher' },
   cancel: { from: ['new', 'assigned', 'accepted', 'en_route', 'on_site'], to: 'cancelled', actor: 'desk' }
 })
 

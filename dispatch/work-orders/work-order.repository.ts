@@ -280,6 +280,13 @@ export function createWorkOrderRepository (db: Queryable) {
     },
 
     /** Open orders (for the SLA checker and the auto-dispatch retry), oldest first. */
+    /** Orders offered to an engineer (assigned, not yet accepted) before `offeredBefore`, oldest first. */
+    async listUnansweredOffers (offeredBefore: Date): Promise<WorkOrder[]> {
+      const { rows } = await db.query<WorkOrderRow>(
+        `SELECT ${COLUMNS} FROM dispatch_work_orders WHERE status = 'assigned' AND assigned_at < $1 ORDER BY assigned_at, number`, [offeredBefore])
+      return rows.map(toWorkOrder)
+    },
+
     async listOpen (): Promise<WorkOrder[]> {
       const { rows } = await db.query<WorkOrderRow>(
         `SELECT ${COLUMNS} FROM dispatch_work_orders WHERE status NOT IN ('completed', 'cancelled') ORDER BY created_at, number`)

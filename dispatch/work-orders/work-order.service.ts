@@ -14,7 +14,7 @@ import {
 } from '../errors.js'
 import type { WorkOrderEvent } from '../events.js'
 import type { StationRepository } from '../stations/station.repository.js'
-import { actorOf } from './actor.js'
+import { actorOf, SYSTEM_ACTOR } from './actor.js'
 import type { Actor } from './actor.js'
 import { canTransition, TRANSITIONS } from './state-machine.js'
 import type { TransitionName, WorkOrderStatus } from './state-machine.js'
@@ -313,6 +313,29 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       publishEngineerStatus(engineer, 'busy')
       await requeue(back)
       return back
+    },
+
+    /**
+     * The platform takes back an offer its engineer left unanswered, as a refusal: the order is free
+     * for the next engineer and not offered to this one again. Null when the engineer answered (or
+     * the order moved on) first.
+     */
+    async expireOffer (order: WorkOrder, timeoutMinutes: number): Promise<WorkOrder | null> {
+      if (order.status !== 'assigned' || order.engineerId === null) return null
+      const engineerId = order.engineerId
+      let moved: Moved
+      try {
+        moved = await move('expire', order, SYSTEM_ACTOR, { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId },
+          { engineer: 'release', details: { reason: 'offer_expired', timeoutMinutes, offeredAt: order.assignedAt?.toISOString() ?? null } })
+      } catch (error) {
+        if (error instanceof DSP_ORDER_STATE) return null
+        throw error
+      }
+      syncEngineer(moved.engineer, -1)
+      bus.publish('workorder.status_changed', { ...toEvent(moved.order), from: 'assigned', reason: 'offer_expired', previousEngineerUserId: userOf(engineerId) })
+      publishEngineerStatus(moved.engineer, 'busy')
+      await requeue(moved.order)
+      return moved.order
     },
 
     async cancel (id: string, reason: string, principal: Principal): Promise<WorkOrder> {

@@ -53,6 +53,8 @@ export async function startTestPlatform (driver: DriverName, options: {
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
+    // Tests move their clocks by hours with offers standing; offers expire where a test asks for it.
+    DISPATCH_OFFER_TIMEOUT_MIN: '0',
     ...options.env
   })
   const platform = await startPlatform(config, {

@@ -56,7 +56,7 @@ async function renderDetail () {
   document.getElementById('detail-meta').textContent =
     `${order.priority} · ${order.source} · respond by ${formatTime(order.sla.respondBy)} · arrive by ${formatTime(order.sla.arriveBy)} · resolve by ${formatTime(order.sla.resolveBy)}`
   document.getElementById('timeline').replaceChildren(...order.timeline.map((entry) =>
-    el('li', {}, el('span', {}, `${entry.kind}${entry.toStatus && entry.toStatus !== entry.fromStatus ? ` → ${entry.toStatus}` : ''}`), el('span', { class: 'muted' }, `${entry.actor.name} · ${formatTime(entry.at)}`))))
+    el('li', {}, el('span', {}, `${entry.kind}${entry.toStatus && entry.toStatus !== entry.fromStatus ? ` → ${entry.toStatus}` : ''}${entry.details?.reason ? ` (${entry.details.reason})` : ''}`), el('span', { class: 'muted' }, `${entry.actor.name} · ${formatTime(entry.at)}`))))
   if (order.status !== 'new' || !order.location) {
     candidatesBody.replaceChildren()
     document.getElementById('no-candidates').hidden = true

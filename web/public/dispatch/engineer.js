@@ -93,6 +93,11 @@ else {
   await refresh()
   const socket = live()
   for (const name of ['workorder.assigned', 'workorder.status_changed', 'workorder.rejected', 'engineer.status_changed', 'sla.at_risk', 'sla.breached']) {
-    socket.on(name, () => refresh())
+    socket.on(name, (event) => {
+      if (name === 'workorder.status_changed' && event.reason === 'offer_expired' && event.previousEngineerUserId === user.id) {
+        error.textContent = `Order #${event.number} was offered to someone else: it was not accepted in time.`
+      }
+      refresh()
+    })
   }
 }
