@@ -10,7 +10,8 @@ export const OptimizeBody = Type.Object({
 const Minutes = Type.Integer({ minimum: 1, maximum: 525600 })
 
 export const SlaPolicyBody = Type.Object({
-  contract: Type.String({ minLength: 1, maxLength: 64 }),
+  /** A contract's name as customers' records carry it: letters, digits, `_`, `-`, starting with a letter or digit. */
+  contract: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' }),
   priority: Priority,
   respondMinutes: Minutes,
   arriveMinutes: Minutes,

@@ -11,14 +11,13 @@ export function createPolicyRepository (db: Queryable) {
     async loadSla (): Promise<SlaPolicyTable> {
       const { rows } = await db.query<{ contract: string, priority: Priority, respond_minutes: number, arrive_minutes: number, resolve_minutes: number }>(
         'SELECT contract, priority, respond_minutes, arrive_minutes, resolve_minutes FROM dispatch_sla_policies ORDER BY contract, priority')
-      const table: Record<string, Record<string, SlaTargets>> = {}
+      // Contract names are keys from the database: objects without a prototype, so no name can reach one.
+      const table: Record<string, Partial<Record<Priority, SlaTargets>>> = Object.create(null)
       for (const row of rows) {
-        table[row.contract] ??= {}
-        ;(table[row.contract] as Record<string, SlaTargets>)[row.priority] = {
-          respondMinutes: row.respond_minutes, arriveMinutes: row.arrive_minutes, resolveMinutes: row.resolve_minutes
-        }
+        const contract = Object.hasOwn(table, row.contract) ? table[row.contract] as Partial<Record<Priority, SlaTargets>> : (table[row.contract] = Object.create(null) as Partial<Record<Priority, SlaTargets>>)
+        contract[row.priority] = { respondMinutes: row.respond_minutes, arriveMinutes: row.arrive_minutes, resolveMinutes: row.resolve_minutes }
       }
-      return table as SlaPolicyTable
+      return table
     },
 
     async upsertSla (contract: string, priority: Priority, targets: SlaTargets): Promise<void> {

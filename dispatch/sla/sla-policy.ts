@@ -5,8 +5,8 @@ import type { Priority } from '../engine/types.js'
  *   respond  an engineer has accepted the order
  *   arrive   the engineer is on site
  *   resolve  the order is completed
- * An order's contract comes from its customer (`customer.contract`); an unknown contract falls back
- * to `standard`.
+ * An order's contract comes from its customer (`customer.contract`); an unknown contract, or a
+ * priority the contract sets no targets for, falls back to `standard`.
  */
 export interface SlaTargets {
   respondMinutes: number
@@ -14,7 +14,8 @@ export interface SlaTargets {
   resolveMinutes: number
 }
 
-export type SlaPolicyTable = Readonly<Record<string, Readonly<Record<Priority, SlaTargets>>>>
+/** Per contract, the targets per priority; a contract may set only some priorities. */
+export type SlaPolicyTable = Readonly<Record<string, Readonly<Partial<Record<Priority, SlaTargets>>>>>
 
 export const DEFAULT_CONTRACT = 'standard'
 
@@ -39,9 +40,17 @@ export interface SlaDeadlines {
   resolveBy: number
 }
 
+/**
+ * The targets for a contract and priority: the contract's own for that priority, else `standard`'s,
+ * else the built-in standard ones. Contract names are data (a customer's, or an admin's), so they are
+ * looked up as own keys only: `toString` or `__proto__` is just a contract without targets.
+ */
 export function findTargets (policies: SlaPolicyTable, contract: string | null | undefined, priority: Priority): SlaTargets {
-  const table = policies[contract ?? DEFAULT_CONTRACT] ?? policies[DEFAULT_CONTRACT] ?? DEFAULT_SLA_POLICIES.standard as Record<Priority, SlaTargets>
-  return table[priority]
+  const own = (name: string): SlaTargets | undefined => {
+    const table = Object.hasOwn(policies, name) ? policies[name] : undefined
+    return table !== undefined && Object.hasOwn(table, priority) ? table[priority] : undefined
+  }
+  return own(contract ?? DEFAULT_CONTRACT) ?? own(DEFAULT_CONTRACT) ?? DEFAULT_SLA_POLICIES.standard?.[priority] as SlaTargets
 }
 
 /** Deadlines (epoch ms) for an order created at `createdAt`. */
