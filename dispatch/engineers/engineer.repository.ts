@@ -252,11 +252,14 @@ export function createEngineerRepository (db: Queryable) {
       return rows[0] === undefined ? null : toEngineer(rows[0])
     },
 
-    /** Free the engineer from the order (completed, rejected, handed back, cancelled). */
-    async release (id: string, orderId: string, at: Date): Promise<Engineer | null> {
+    /**
+     * Free the engineer from the order (completed, rejected, handed back, cancelled): available again,
+     * or `off` when they let an offer lapse.
+     */
+    async release (id: string, orderId: string, at: Date, status: 'available' | 'off' = 'available'): Promise<Engineer | null> {
       const { rows } = await db.query<EngineerRow>(
-        `UPDATE dispatch_engineers SET active_order_id = NULL, status = 'available', updated_at = $3
-         WHERE id = $1 AND active_order_id = $2 RETURNING ${COLUMNS}`, [id, orderId, at])
+        `UPDATE dispatch_engineers SET active_order_id = NULL, status = $4, updated_at = $3
+         WHERE id = $1 AND active_order_id = $2 RETURNING ${COLUMNS}`, [id, orderId, at, status])
       return rows[0] === undefined ? null : toEngineer(rows[0])
     },
 

@@ -127,7 +127,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
    * has the engineer it was read with (none counts too): that is the engineer it frees.
    */
   const move = async (name: TransitionName, order: WorkOrder, actor: Actor, changes: TransitionChanges,
-    options: { engineer?: 'claim' | 'release', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
+    options: { engineer?: 'claim' | 'release', releaseTo?: 'available' | 'off', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
     const at = new Date(now())
     const { from, to } = TRANSITIONS[name]
     try {
@@ -153,7 +153,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
           engineer = await engineers.claim(engineerId, order.id, at)
           if (engineer === null) throw new DSP_ENGINEER_UNAVAILABLE(engineerId, 'busy, off shift or holding another order')
         } else if (options.engineer === 'release' && engineerId !== null) {
-          engineer = await engineers.release(engineerId, order.id, at)
+          engineer = await engineers.release(engineerId, order.id, at, options.releaseTo)
           if (options.stockUsed !== undefined && options.stockUsed.size > 0) engineer = await engineers.consumeStock(engineerId, options.stockUsed, at)
         }
         await orders.appendTimeline({
@@ -317,8 +317,9 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
 
     /**
      * The platform takes back an offer its engineer left unanswered, as a refusal: the order is free
-     * for the next engineer and not offered to this one again. Null when the engineer answered (or
-     * the order moved on) first.
+     * for the next engineer and not offered to this one again. The engineer goes `off` — whoever does
+     * not answer would otherwise be offered the next order and hold that one up too — until they say
+     * they are available again. Null when the engineer answered (or the order moved on) first.
      */
     async expireOffer (order: WorkOrder, timeoutMinutes: number): Promise<WorkOrder | null> {
       if (order.status !== 'assigned' || order.engineerId === null) return null
@@ -326,7 +327,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       let moved: Moved
       try {
         moved = await move('expire', order, SYSTEM_ACTOR, { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId },
-          { engineer: 'release', details: { reason: 'offer_expired', timeoutMinutes, offeredAt: order.assignedAt?.toISOString() ?? null } })
+          { engineer: 'release', releaseTo: 'off', details: { reason: 'offer_expired', timeoutMinutes, offeredAt: order.assignedAt?.toISOString() ?? null } })
       } catch (error) {
         if (error instanceof DSP_ORDER_STATE) return null
         throw error

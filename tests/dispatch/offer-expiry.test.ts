@@ -29,9 +29,14 @@ forEachDriver(t, 'an offer left unanswered is taken back and goes to the next en
   t.match(back, { status: 'new', engineerId: null, rejectedBy: [wang.id], sla: { respondedAt: null } })
   t.match(back.timeline.at(-1), { kind: 'expire', fromStatus: 'assigned', toStatus: 'new', engineerId: wang.id, actor: { role: 'system' }, details: { reason: 'offer_expired', timeoutMinutes: 5 } })
   t.match(events.find((e) => e.name === 'workorder.status_changed')?.payload, { workOrderId: order.id, status: 'new', from: 'assigned', reason: 'offer_expired', previousEngineerUserId: wang.userId })
-  t.match(events.find((e) => e.name === 'engineer.status_changed')?.payload, { engineerId: wang.id, status: 'available', previous: 'busy' }, 'the engineer is free for other orders')
+  t.match(events.find((e) => e.name === 'engineer.status_changed')?.payload, { engineerId: wang.id, status: 'off', previous: 'busy' },
+    'the engineer who did not answer is taken off dispatch, not offered the next order')
+  t.match(test.platform.dispatch.pool.get(wang.id), { status: 'off', activeOrderId: null })
   const candidates = (await test.request('GET', `/api/work-orders/${order.id}/candidates`, { token: supervisor })).body.candidates
-  t.same(candidates.map((c: any) => c.engineerId), [li.id], 'nor is it offered to them again, though they are nearer')
+  t.same(candidates.map((c: any) => c.engineerId), [li.id])
+  t.equal((await test.request('PUT', `/api/engineers/${wang.id}/status`, { token: wang.token, body: { status: 'available' } })).status, 200, 'back when they say so')
+  const again = (await test.request('GET', `/api/work-orders/${order.id}/candidates`, { token: supervisor })).body.candidates
+  t.same(again.map((c: any) => c.engineerId), [li.id], 'and not offered this order again, though they are nearer')
   const track = (await test.request('GET', `/api/track/${order.trackingToken}`)).body
   t.same(track.timeline.map((e: any) => e.event), ['created', 'assigned', 'reassigning'], 'the customer sees it being reassigned, no more')
 
@@ -70,5 +75,10 @@ forEachDriver(t, 'under an auto-dispatch policy the order is offered again at on
   await test.platform.dispatch.start()
   const lapsed = (await test.request('GET', `/api/work-orders/${order.id}`, { token: supervisor })).body
   t.match(lapsed, { status: 'new', engineerId: null, rejectedBy: [wang.id, li.id] }, 'nobody is left to offer it to: it waits for the supervisor')
-  t.match(test.platform.dispatch.pool.get(li.id), { status: 'available', activeOrderId: null })
+  t.match(test.platform.dispatch.pool.get(li.id), { status: 'off', activeOrderId: null })
+  t.match(test.platform.dispatch.pool.get(wang.id), { status: 'off', activeOrderId: null })
+
+  // An engineer who let an offer lapse is not offered the next order either.
+  const next = await openOrder(test, agent, { priority: 'critical', location: near(1, 1) })
+  t.match(next, { status: 'new', engineerId: null }, 'nobody available: queued, not offered to either')
 })

@@ -95,7 +95,7 @@ else {
   for (const name of ['workorder.assigned', 'workorder.status_changed', 'workorder.rejected', 'engineer.status_changed', 'sla.at_risk', 'sla.breached']) {
     socket.on(name, (event) => {
       if (name === 'workorder.status_changed' && event.reason === 'offer_expired' && event.previousEngineerUserId === user.id) {
-        error.textContent = `Order #${event.number} was offered to someone else: it was not accepted in time.`
+        error.textContent = `Order #${event.number} went to someone else: it was not accepted in time. You are off until you choose Available.`
       }
       refresh()
     })
