@@ -17,7 +17,6 @@ export interface TrackingView {
   number: number
   status: WorkOrderStatus
   priority: string
-  problem: string
   createdAt: Date
   arriveBy: Date
   engineer: { firstName: string } | null
@@ -44,18 +43,27 @@ const PUBLIC_NAMES: Readonly<Record<string, string>> = {
 const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐', '端木', '西门', '南宫', '独孤'])
 
 /**
- * The name a customer sees for their engineer: the first word of the name as written ("Wang Wei" →
- * "Wang", "Anna Müller" → "Anna"). A name in Chinese characters has no word to cut at, so it shows as
- * customers are used to seeing a technician named: family name and 师傅 ("王伟" → "王师傅",
- * "欧阳明" → "欧阳师傅"), never the whole name.
+ * The name a customer sees for their engineer, never the whole name as written:
+ * - the first word ("Wang Wei" → "Wang", "Anna Müller" → "Anna", "山田 太郎" → "山田");
+ * - a name in Chinese characters has no word to cut at, so it shows as customers are used to seeing a
+ *   technician named: family name and 师傅 ("王伟" → "王师傅", "欧阳明" → "欧阳师傅"), also when a
+ *   romanisation follows ("王伟 Wang Wei");
+ * - a transliterated name written with a middle dot shows its first part, the given name
+ *   ("阿依古丽·买买提" → "阿依古丽");
+ * - notes in brackets are not part of the name ("王伟（二组）" → "王师傅").
  */
 export function firstNameOf (name: string): string {
-  const written = name.trim()
-  if (/^\p{Script=Han}{2,}$/u.test(written)) {
-    const compound = written.length >= 3 && COMPOUND_SURNAMES.has(written.slice(0, 2))
-    return `${written.slice(0, compound ? 2 : 1)}师傅`
+  const written = name.replace(/[(（[【][^)）\]】]*[)）\]】]?/gu, ' ').trim()
+  const dotted = written.split(/\s*[·•・‧]\s*/u)
+  if (dotted.length > 1) return (dotted[0] as string).split(/\s+/)[0] ?? ''
+  const words = written.split(/\s+/)
+  const first = words[0] ?? ''
+  const allHan = (word: string | undefined): boolean => word !== undefined && /^\p{Script=Han}+$/u.test(word)
+  if (allHan(first) && first.length >= 2 && !allHan(words[1])) {
+    const compound = first.length >= 3 && COMPOUND_SURNAMES.has(first.slice(0, 2))
+    return `${first.slice(0, compound ? 2 : 1)}师傅`
   }
-  return written.split(/\s+/)[0] ?? ''
+  return first
 }
 
 export function createTrackingService (deps: { repo: WorkOrderRepository, pool: EngineerPool, etaModel: EtaModel, now: () => number }) {
@@ -76,7 +84,6 @@ export function createTrackingService (deps: { repo: WorkOrderRepository, pool: 
         number: order.number,
         status: order.status,
         priority: order.priority,
-        problem: order.problem,
         createdAt: order.createdAt,
         arriveBy: order.sla.arriveBy,
         engineer: engineer === undefined || order.status === 'new' ? null : { firstName: firstNameOf(engineer.name) },

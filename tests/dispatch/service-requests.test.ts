@@ -29,7 +29,7 @@ forEachDriver(t, 'a customer raises a work order without logging in, through the
   t.match(order, { source: 'customer', priority: 'medium', contract: 'standard', customer: CUSTOMER, location: near(0, 0), autoDispatch: false, problem: 'fridge is warm' })
   t.same([order.sla.respondBy, order.sla.arriveBy], [iso(60), iso(240)], 'the standard SLA for medium priority')
   t.match(order.timeline, [{ kind: 'created', actor: { userId: null, name: 'Zhang San', role: 'customer' }, details: { source: 'customer' } }])
-  t.match((await test.request('GET', `/api/track/${plain.body.trackingToken}`)).body, { number: order.number, status: 'new', problem: 'fridge is warm' })
+  t.match((await test.request('GET', `/api/track/${plain.body.trackingToken}`)).body, { number: order.number, status: 'new' })
 
   // The machine's plate: its location, owner and contract come from the registry.
   const device = await registerDevice(test, 'EX-200 4711', { location: near(3, 0), customer: { name: 'Acme Cold Chain', contract: 'premium' } })

@@ -18,7 +18,18 @@ t.test('a name in Chinese characters shows the family name and 师傅, not the n
   for (const name of ['王伟', '张晓明', '欧阳明', '司马相如']) t.notOk(firstNameOf(name).includes(name.slice(-1)), `${name}: the given name is not shown`)
 })
 
-t.test('mixed or other scripts fall back to the first word', async (t) => {
-  t.equal(firstNameOf('王伟 Wang'), '王伟')
-  t.equal(firstNameOf('山田 太郎'), '山田')
+t.test('a romanisation, a note in brackets or a middle dot does not let the whole name through', async (t) => {
+  t.equal(firstNameOf('王伟 Wang'), '王师傅')
+  t.equal(firstNameOf('王伟 Wang Wei'), '王师傅')
+  t.equal(firstNameOf('王伟（二组）'), '王师傅')
+  t.equal(firstNameOf('王伟 (team 2)'), '王师傅')
+  t.equal(firstNameOf('Wang Wei [night shift]'), 'Wang')
+  t.equal(firstNameOf('阿依古丽·买买提'), '阿依古丽', 'the given name, before the dot')
+  t.equal(firstNameOf('Jean-Luc · Picard'), 'Jean-Luc')
+  for (const name of ['王伟 Wang Wei', '王伟（二组）', '阿依古丽·买买提']) t.not(firstNameOf(name), name)
+})
+
+t.test('other scripts show the first word', async (t) => {
+  t.equal(firstNameOf('山田 太郎'), '山田', 'words in characters: the first, as written')
+  t.equal(firstNameOf('王 伟'), '王')
 })

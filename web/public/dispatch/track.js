@@ -19,7 +19,6 @@ async function refresh () {
     document.getElementById('status').textContent = LABELS[view.status] ?? view.status
     document.getElementById('engineer').textContent = view.engineer ? `Your engineer: ${view.engineer.firstName}` : ''
     document.getElementById('eta').textContent = view.etaMinutes !== null ? `Expected in about ${view.etaMinutes} min (${formatTime(view.eta)})` : ''
-    document.getElementById('problem').textContent = view.problem
     document.getElementById('timeline').replaceChildren(...view.timeline.map((entry) =>
       el('li', {}, el('span', {}, EVENTS[entry.event] ?? entry.event), el('span', { class: 'muted' }, formatTime(entry.at)))))
   } catch (e) { showError(error, e) }
