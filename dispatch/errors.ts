@@ -43,7 +43,7 @@ export const DSP_SHIFT_INVALID = createError<[string]>(
 export const DSP_TIMEZONE_INVALID = createError<[string]>(
   'DSP_TIMEZONE_INVALID', '%s is not an IANA time zone (e.g. Asia/Shanghai)', 400)
 export const DSP_WINDOW_INVALID = createError(
-  'DSP_WINDOW_INVALID', 'window.end must be after window.start', 400)
+  'DSP_WINDOW_INVALID', 'window.end must be after window.start and in the future', 400)
 export const DSP_STATUS_RESERVED = createError(
   'DSP_STATUS_RESERVED', 'busy is set by the platform while an engineer holds a work order; choose off, available or on_break', 400)
 export const DSP_ASSET_UNKNOWN = createError<[string]>(

@@ -11,7 +11,8 @@ import type { SlaDeadlineName, WorkOrder, WorkOrderRepository } from '../work-or
  * across a restart: `start` checks at once (raising whatever came due while the platform was down)
  * and then every `intervalSeconds`. A deadline is
  *   breached  when it has passed without its milestone (or the milestone came after it);
- *   at risk   when less than `atRiskRatio` of its window is left, or — for arrival — when the assigned
+ *   at risk   when less than `atRiskRatio` of its window is left (arrive and resolve: counted from the
+ *             customer's visit window opening, when that is later than creation), or — for arrival — when the assigned
  *             engineer's ETA from where they are now already passes it.
  * Each flag is raised once (a conditional UPDATE), recorded on the timeline and published as
  * `sla.at_risk` / `sla.breached`.
@@ -78,7 +79,9 @@ export function createSlaMonitor (deps: SlaMonitorDeps) {
         continue
       }
       if (flags.includes(`${name}:at_risk`)) continue
-      const windowMs = dueAt.getTime() - order.createdAt.getTime()
+      // The arrive and resolve clocks start when the customer's visit window opens (intake counts them from there).
+      const clockStart = name === 'respond' ? order.createdAt.getTime() : Math.max(order.createdAt.getTime(), order.window?.start?.getTime() ?? 0)
+      const windowMs = dueAt.getTime() - clockStart
       const late = name === 'arrive' && (etaArrival(order) ?? 0) > dueAt.getTime()
       if ((t >= dueAt.getTime() - deps.atRiskRatio * windowMs || late) && await raise(order, name, 'at_risk', dueAt)) counts.atRisk++
     }

@@ -75,6 +75,8 @@ export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor,
   if (windowStart !== null && windowEnd !== null && windowEnd.getTime() <= windowStart.getTime()) {
     throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
   }
+  // A visit window already over could never be met: its deadlines would be breached on creation.
+  if (windowEnd !== null && windowEnd.getTime() <= deps.now()) throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
 
   const customer = { ...(device?.customer ?? {}), ...(request.customer ?? {}) }
   const contract = typeof customer.contract === 'string' && customer.contract !== '' ? customer.contract : DEFAULT_CONTRACT

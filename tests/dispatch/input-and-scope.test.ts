@@ -21,6 +21,8 @@ forEachDriver(t, 'bad input is refused with a coded error naming the field', asy
   t.same(await refused('POST', '/api/work-orders', { ...alertOrder, deviceId: '00000000-0000-4000-8000-000000000001', location: near(0, 0) }, agent), [400, 'DSP_DEVICE_UNKNOWN', 'body.deviceId'])
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { start: '2026-11-23T10:00:00Z', end: '2026-11-23T09:00:00Z' } }, agent),
     [400, 'DSP_WINDOW_INVALID', 'body.window.end'])
+  t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { start: '2026-11-22T10:00:00Z', end: '2026-11-22T12:00:00Z' } }, agent),
+    [400, 'DSP_WINDOW_INVALID', 'body.window.end'], 'a window already over')
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), priority: 'urgent' }, agent), [400, 'WEB_VALIDATION', 'body.priority'])
   t.same(await refused('POST', '/api/engineers', { name: 'X', timezone: 'Mars/Olympus' }), [400, 'DSP_TIMEZONE_INVALID', 'body.timezone'])
   t.same(await refused('POST', '/api/engineers', { name: 'X', shifts: [{ days: [1], start: '25:00', end: '08:00' }] }), [400, 'DSP_SHIFT_INVALID', 'body.shifts[0].start'])

@@ -47,3 +47,24 @@ forEachDriver(t, 'a rejected offer is no response: the respond deadline is met o
   await test.platform.bus.idle()
   t.same((await test.request('GET', `/api/work-orders/${second.id}`, { token: supervisor })).body.sla.flags, [], 'met, no flag raised')
 })
+
+forEachDriver(t, 'an order booked for a later visit window is not at risk before the window opens', async (t, driver) => {
+  const clock = createClock()
+  const test = await startTestPlatform(driver, { now: clock.now, env: QUIET })
+  t.teardown(() => test.close())
+  const agent = await test.tokenFor('agent')
+  // Medium priority: arrive within 240 minutes of the window opening, capped by its end (+51 h).
+  const order = await openOrder(test, agent, { window: { start: iso(48 * 60), end: iso(51 * 60) } })
+  t.same([order.sla.arriveBy, order.sla.resolveBy], [iso(51 * 60), iso(48 * 60 + 1440)])
+  // Read from the service: days later the agent's login has long expired.
+  const flags = async (): Promise<string[]> => (await test.platform.dispatch.workOrders.get(order.id)).sla.flags
+  clock.set(MONDAY_11H + 39 * 3_600_000)
+  await test.platform.dispatch.sla.checkNow()
+  t.same(await flags(), ['respond:breached'], 'nobody accepted it within the hour, but the visit is two days away')
+  clock.set(MONDAY_11H + (50 * 60 + 14) * 60_000)
+  await test.platform.dispatch.sla.checkNow()
+  t.same(await flags(), ['respond:breached'], '46 of the window\'s 180 minutes left: not yet at risk')
+  clock.set(MONDAY_11H + (50 * 60 + 16) * 60_000)
+  await test.platform.dispatch.sla.checkNow()
+  t.same(await flags(), ['respond:breached', 'arrive:at_risk'], 'under a quarter left of the window')
+})
