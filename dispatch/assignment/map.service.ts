@@ -11,7 +11,9 @@ export interface MapSnapshot {
   stations: Array<{ id: string, code: string, name: string, location: LatLng }>
   engineers: Array<{ id: string, name: string, stationId: string | null, status: EngineerStatus, position: LatLng | null, activeOrderId: string | null }>
   engineersTotal: number
+  /** Open orders, most urgent first (earliest arrive deadline): with more than `limit` open, the least urgent are left out. */
   orders: Array<{ id: string, number: number, status: WorkOrderStatus, priority: string, location: LatLng | null, engineerId: string | null, problem: string, atRisk: boolean, breached: boolean, arriveBy: Date }>
+  ordersTotal: number
 }
 
 export function createMapService (deps: { pool: EngineerPool, stations: StationRepository, workOrders: WorkOrderRepository, scope: AccessScope }) {
@@ -28,13 +30,16 @@ export function createMapService (deps: { pool: EngineerPool, stations: StationR
           engineers.push({ id: engineer.id, name: engineer.name, stationId: engineer.stationId, status: engineer.status, position: deps.pool.locate(engineer), activeOrderId: engineer.activeOrderId })
         }
       }
-      const open = await deps.workOrders.listOpen()
       const ownEngineer = (id: string | null): boolean => id !== null && inScope(deps.pool.get(id)?.stationId ?? null)
+      const open = (await deps.workOrders.listOpen())
+        .filter((o) => scoped === null || inScope(o.stationId) || ownEngineer(o.engineerId))
+        .sort((a, b) => a.sla.arriveBy.getTime() - b.sla.arriveBy.getTime() || a.number - b.number)
       return {
         stations: (await deps.stations.list()).filter((s) => inScope(s.id)).map((s) => ({ id: s.id, code: s.code, name: s.name, location: s.location })),
         engineers,
         engineersTotal: total,
-        orders: open.filter((o) => scoped === null || inScope(o.stationId) || ownEngineer(o.engineerId)).slice(0, 1000).map((o) => ({
+        ordersTotal: open.length,
+        orders: open.slice(0, limit).map((o) => ({
           id: o.id, number: o.number, status: o.status, priority: o.priority, location: o.location, engineerId: o.engineerId,
           problem: o.problem, atRisk: o.sla.atRisk, breached: o.sla.breached, arriveBy: o.sla.arriveBy
         }))

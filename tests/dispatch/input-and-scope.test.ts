@@ -75,6 +75,10 @@ forEachDriver(t, 'station staff see and dispatch only their station\'s orders, t
   const map = await test.request('GET', '/api/dispatch/map', { token: staff })
   t.same([map.body.stations.map((s: any) => s.code), map.body.engineers.map((e: any) => e.id), map.body.orders.map((o: any) => o.id)], [['MINE'], [ours.id], [routed.id]])
 
+  const urgent = await openOrder(test, supervisor, { priority: 'high', location: near(1, 1) })
+  const capped = (await test.request('GET', '/api/dispatch/map?limit=1', { token: supervisor })).body
+  t.same([capped.orders.map((o: any) => o.id), capped.ordersTotal], [[urgent.id], 3], 'the map shows the most urgent orders first, and how many there are')
+
   const roster = async (stationId: string, token: string): Promise<unknown> => (await test.request('GET', `/api/stations/${stationId}`, { token })).body.engineers
   t.same(await roster(mine.id, staff), [{ id: ours.id, name: 'Our Engineer', status: 'busy', skills: { hvac: 3, electrical: 2 }, activeOrderId: routed.id }],
     'a station lists its engineers, with the order each holds')

@@ -23,7 +23,7 @@ function renderOrders () {
     return row
   }))
   document.getElementById('counts').textContent =
-    `${snapshot.engineers.filter((e) => e.status === 'available').length} available of ${snapshot.engineersTotal ?? snapshot.engineers.length} engineers · ${snapshot.orders.length} open orders`
+    `${snapshot.engineers.filter((e) => e.status === 'available').length} available of ${snapshot.engineersTotal ?? snapshot.engineers.length} engineers · ${snapshot.ordersTotal ?? snapshot.orders.length} open orders`
 }
 
 async function refresh () {

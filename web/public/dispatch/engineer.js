@@ -52,12 +52,20 @@ async function refresh () {
   try {
     profile = await api('GET', '/api/engineers/me')
     document.getElementById('status').textContent = profile.status
-    const { workOrders } = await api('GET', '/api/work-orders?limit=20')
+    // Every order the engineer holds, however long ago it was opened; then the last few completed.
+    const [{ workOrders: open }, { workOrders: done }] = await Promise.all([
+      api('GET', '/api/work-orders?status=assigned&status=accepted&status=en_route&status=on_site&limit=50'),
+      api('GET', '/api/work-orders?status=completed&limit=5')
+    ])
     const container = document.getElementById('orders')
-    const open = workOrders.filter((o) => !['completed', 'cancelled'].includes(o.status))
-    const done = workOrders.filter((o) => o.status === 'completed').slice(0, 5)
+    // A live update re-draws the cards: keep what is being typed into the completion fields.
+    const typed = [...container.querySelectorAll('textarea, input')].map((field) => [field.id, field.value])
     container.replaceChildren(...(open.length ? open.map(card) : [el('p', { class: 'muted' }, 'Nothing assigned to you.')]),
       ...(done.length ? [el('h3', {}, 'Recently completed'), ...done.map((o) => el('p', { class: 'muted' }, `#${o.number} ${o.problem} — ${formatTime(o.sla.resolvedAt)}`))] : []))
+    for (const [id, value] of typed) {
+      const field = document.getElementById(id)
+      if (field && value) field.value = value
+    }
   } catch (e) { showError(error, e) }
 }
 
