@@ -75,13 +75,17 @@ export const QUEUE_ROUND = 1000
 export function createAssignmentService (deps: AssignmentServiceDeps) {
   const { pool, workOrders, settings, now } = deps
 
-  const dealerPartsFor = async (order: OrderDemand): Promise<Set<string>> => {
-    if (order.requiredParts.length === 0) return new Set()
-    const offers = await deps.dealerStock.findNear(order.location, order.requiredParts, settings.dealerRadiusKm)
-    return new Set(offers.filter((offer) => offer.quantity > 0).map((offer) => offer.partNumber))
+  /** Units of the order's parts in stock at outlets near it, by part number, all outlets together. */
+  const dealerPartsFor = async (order: OrderDemand): Promise<Map<string, number>> => {
+    const units = new Map<string, number>()
+    if (order.requiredParts.length === 0) return units
+    for (const offer of await deps.dealerStock.findNear(order.location, order.requiredParts, settings.dealerRadiusKm)) {
+      if (offer.quantity > 0) units.set(offer.partNumber, (units.get(offer.partNumber) ?? 0) + offer.quantity)
+    }
+    return units
   }
 
-  const searchOptions = (limit: number, dealerParts: ReadonlySet<string>) => ({
+  const searchOptions = (limit: number, dealerParts: ReadonlyMap<string, number>) => ({
     now: now(), limit, weights: settings.weights, etaModel: settings.etaModel, defaultMaxDistanceKm: settings.defaultMaxDistanceKm, dealerParts
   })
 
@@ -94,13 +98,13 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     return { engineerId: job.engineerId, site: job.location, onSiteAt }
   })
 
-  const planRound = async (demands: OrderDemand[], dealerParts: ReadonlyMap<string, ReadonlySet<string>>, at: number) =>
+  const planRound = async (demands: OrderDemand[], dealerParts: ReadonlyMap<string, ReadonlyMap<string, number>>, at: number) =>
     planDispatchRound(pool, demands, {
       now: at,
       weights: settings.weights,
       etaModel: settings.etaModel,
       defaultMaxDistanceKm: settings.defaultMaxDistanceKm,
-      dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Set(),
+      dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Map(),
       busy: await busyJobs(at),
       settings: settings.round
     })
@@ -109,7 +113,7 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     const engineer = pool.get(engineerId)
     const from = engineer === undefined ? null : pool.locate(engineer)
     if (engineer === undefined || from === null) return null
-    const explained = scoreCandidate(engineer, demand, haversineKm(from, demand.location), searchOptions(1, new Set()))
+    const explained = scoreCandidate(engineer, demand, haversineKm(from, demand.location), searchOptions(1, new Map()))
     return { score: explained.score, distanceKm: explained.distanceKm, etaMinutes: explained.etaMinutes, reasons: explained.reasons }
   }
 
@@ -168,7 +172,7 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
       const queued = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, autoDispatchOnly: true })
       if (queued.length === 0) return 0
       const demands = queued.map(toDemand)
-      const dealerParts = new Map<string, Set<string>>()
+      const dealerParts = new Map<string, Map<string, number>>()
       for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))
       const plan = await planRound(demands, dealerParts, now())
       const byId = new Map(demands.map((demand) => [demand.id, demand]))
@@ -193,13 +197,13 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     async optimize (options: { orderIds?: string[] | undefined, dryRun?: boolean | undefined }, principal: Principal): Promise<OptimizeResult> {
       const pending = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, ids: options.orderIds })
       const demands = pending.map(toDemand)
-      const dealerParts = new Map<string, Set<string>>()
+      const dealerParts = new Map<string, Map<string, number>>()
       for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))
       const at = now()
       const plan = optimizeBatch(pool, demands, {
-        ...searchOptions(8, new Set()),
+        ...searchOptions(8, new Map()),
         now: at,
-        dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Set(),
+        dealerPartsFor: (order) => dealerParts.get(order.id) ?? new Map(),
         unassignedCost: (order) => unassignedPenalty(order, at, settings.weights)
       })
       const result: OptimizeResult = {

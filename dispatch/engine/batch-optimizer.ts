@@ -22,7 +22,7 @@ export interface BatchOptions extends CandidateSearchOptions {
   /** Penalty for leaving the order unassigned in this round. */
   unassignedCost: (order: OrderDemand) => number
   /** Parts a nearby dealer can supply, per order (DealerStock port); none by default. */
-  dealerPartsFor?: (order: OrderDemand) => ReadonlySet<string>
+  dealerPartsFor?: (order: OrderDemand) => ReadonlyMap<string, number>
   /**
    * Look-ahead: busy engineers expected to be free soon, where they will be. An order matched to one
    * of them is not assigned now but waits for them (`waiting` in the plan); the next round decides

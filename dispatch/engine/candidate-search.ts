@@ -10,7 +10,7 @@ import type { EngineerSnapshot, OrderDemand } from './types.js'
 export interface CandidateSearchOptions extends ScoringOptions {
   limit: number
   defaultMaxDistanceKm: number
-  dealerParts?: ReadonlySet<string>
+  dealerParts?: ReadonlyMap<string, number>
   /** Engineers not to consider (already taken in a batch). */
   exclude?: ReadonlySet<string>
   /**
@@ -26,11 +26,11 @@ interface Kept {
   cost: number
 }
 
-export function createRuleContext (options: { now: number, defaultMaxDistanceKm: number, dealerParts?: ReadonlySet<string> }): HardRuleContext {
+export function createRuleContext (options: { now: number, defaultMaxDistanceKm: number, dealerParts?: ReadonlyMap<string, number> }): HardRuleContext {
   return {
     localTime: createShiftClock(options.now),
     defaultMaxDistanceKm: options.defaultMaxDistanceKm,
-    dealerParts: options.dealerParts ?? new Set()
+    dealerParts: options.dealerParts ?? new Map()
   }
 }
 

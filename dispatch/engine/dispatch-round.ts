@@ -45,7 +45,7 @@ export interface RoundOptions {
   weights: ScoreWeights
   etaModel: EtaModel
   defaultMaxDistanceKm: number
-  dealerPartsFor?: (order: OrderDemand) => ReadonlySet<string>
+  dealerPartsFor?: (order: OrderDemand) => ReadonlyMap<string, number>
   busy: readonly BusyJob[]
   settings?: DispatchRoundSettings
 }

@@ -14,8 +14,8 @@ export interface HardRuleContext {
   /** Local wall-clock time per time zone at the moment of the decision. */
   localTime: (timezone: string) => LocalTime
   defaultMaxDistanceKm: number
-  /** Part numbers a dealer near the order can supply today (DealerStock port); empty by default. */
-  dealerParts: ReadonlySet<string>
+  /** Units in stock at dealers near the order, by part number (DealerStock port); empty by default. */
+  dealerParts: ReadonlyMap<string, number>
 }
 
 export interface HardRuleInput {
@@ -117,14 +117,13 @@ function countPartsOnce (parts: readonly string[]): readonly PartNeed[] {
   return counts
 }
 
-/** The first part neither on the van nor at a nearby dealer, or null. */
+/** The first part the van and nearby dealers together do not hold enough of, or null. */
 function missingPart ({ engineer, order }: HardRuleInput, context: HardRuleContext): string | null {
   if (order.requiredParts.length === 0) return null
   const needs = countPartsOnce(order.requiredParts)
   for (let i = 0; i < needs.length; i++) {
     const { part, quantity } = needs[i] as PartNeed
-    if ((engineer.vanStock[part] ?? 0) >= quantity) continue
-    if (context.dealerParts.has(part)) continue
+    if ((engineer.vanStock[part] ?? 0) + (context.dealerParts.get(part) ?? 0) >= quantity) continue
     return part
   }
   return null

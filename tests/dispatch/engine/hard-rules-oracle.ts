@@ -27,7 +27,7 @@ function localMondayMinutes (now: number): { day: number, minute: number } {
   return { day: local.getUTCDay(), minute: local.getUTCHours() * 60 + local.getUTCMinutes() }
 }
 
-export function oracleAllows (engineer: EngineerSnapshot, order: OrderDemand, now: number, defaultMaxKm: number, dealerParts: ReadonlySet<string> = new Set()): boolean {
+export function oracleAllows (engineer: EngineerSnapshot, order: OrderDemand, now: number, defaultMaxKm: number, dealerParts: ReadonlyMap<string, number> = new Map()): boolean {
   if (engineer.status !== 'available' || engineer.activeOrderId !== null) return false
   if (order.rejectedBy.includes(engineer.id)) return false
   for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return false
@@ -52,6 +52,6 @@ export function oracleAllows (engineer: EngineerSnapshot, order: OrderDemand, no
   }
   const need = new Map<string, number>()
   for (const part of order.requiredParts) need.set(part, (need.get(part) ?? 0) + 1)
-  for (const [part, quantity] of need) if ((engineer.vanStock[part] ?? 0) < quantity && !dealerParts.has(part)) return false
+  for (const [part, quantity] of need) if ((engineer.vanStock[part] ?? 0) + (dealerParts.get(part) ?? 0) < quantity) return false
   return true
 }

@@ -17,7 +17,8 @@ const order: OrderDemand = {
   id: 'o1', location: { lat: 31.26, lng: 121.46 }, priority: 'high', requiredSkills: [{ skill: 'hvac', level: 2 }],
   requiredParts: ['P-1'], rejectedBy: [], preferredEngineerId: null, arriveBy: NOW + 30 * 60_000, createdAt: NOW
 }
-const context = (now = NOW, dealerParts: string[] = []) => createRuleContext({ now, defaultMaxDistanceKm: 50, dealerParts: new Set(dealerParts) })
+// Dealer stock as a list of units: ['P1', 'P1'] is two of P1 near the order.
+const context = (now = NOW, dealerParts: string[] = []) => createRuleContext({ now, defaultMaxDistanceKm: 50, dealerParts: dealerParts.reduce((units, part) => units.set(part, (units.get(part) ?? 0) + 1), new Map<string, number>()) })
 const check = (e: Partial<EngineerSnapshot>, o: Partial<OrderDemand> = {}, now = NOW, distanceKm = 1.4, dealer: string[] = []) =>
   findViolation({ engineer: { ...engineer, ...e }, order: { ...order, ...o }, distanceKm }, context(now, dealer))
 
@@ -37,6 +38,10 @@ t.test('each hard rule refuses with its name and reason', async (t) => {
   t.same(check({ vanStock: {} }), { rule: 'parts', reason: 'part P-1 not on the van nor at a nearby dealer' })
   t.equal(check({ vanStock: {} }, {}, NOW, 1.4, ['P-1']), null, 'a nearby dealer has the part')
   t.same(check({}, { requiredParts: ['P-1', 'P-1'] }), { rule: 'parts', reason: 'part P-1 not on the van nor at a nearby dealer' }, 'two needed, one on the van')
+  t.equal(check({}, { requiredParts: ['P-1', 'P-1'] }, NOW, 1.4, ['P-1']), null, 'two needed: one on the van, one at a dealer')
+  t.same(check({}, { requiredParts: ['P-1', 'P-1', 'P-1'] }, NOW, 1.4, ['P-1']), { rule: 'parts', reason: 'part P-1 not on the van nor at a nearby dealer' },
+    'three needed: the van and the dealer together hold two')
+  t.equal(check({ vanStock: {} }, { requiredParts: ['P-1', 'P-1'] }, NOW, 1.4, ['P-1', 'P-1']), null, 'two at dealers')
   t.same(listViolations({ engineer: { ...engineer, status: 'off', skills: {} }, order, distanceKm: 1 }, context()).map((v) => v.rule), ['available', 'skills'])
 })
 
