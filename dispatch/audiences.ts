@@ -4,7 +4,9 @@ import type { WorkOrderEvent } from './events.js'
 
 /**
  * Which socket.io rooms receive dispatch events: the service desk (admins, supervisors, agents), the
- * staff of the station involved (`org:<orgId>`), the engineer concerned (`user:<userId>`) and, for
+ * staff of the station involved (`org:<orgId>`: the order's station and, for work order and SLA
+ * events, the station of the engineer who holds it or refused it — station staff see the orders their
+ * engineers hold), the engineer concerned (`user:<userId>`) and, for
  * work order events only, the public tracking room of the order (`track:<token>`) — which gets the
  * public copy `toPublic` makes (tracking-event.ts), never the event itself.
  */
@@ -14,7 +16,8 @@ const WORK_ORDER_EVENTS = ['workorder.created', 'workorder.assigned', 'workorder
   'workorder.status_changed', 'workorder.completed'] as const
 
 export function createDispatchAudiences (orgOfStation: (stationId: string | null) => string | null,
-  toPublic: (name: string, payload: WorkOrderEvent) => unknown): Partial<Record<DomainEventName, Audience>> {
+  toPublic: (name: string, payload: WorkOrderEvent) => unknown,
+  stationOfEngineer: (engineerId: string | null | undefined) => string | null = () => null): Partial<Record<DomainEventName, Audience>> {
   const rooms = (...parts: Array<string | null | undefined | false>): string[] => [...new Set(parts.filter((p): p is string => typeof p === 'string'))]
   const org = (stationId: string | null): string | null => {
     const orgId = orgOfStation(stationId)
@@ -22,13 +25,14 @@ export function createDispatchAudiences (orgOfStation: (stationId: string | null
   }
   const user = (userId: string | null | undefined): string | null => userId === null || userId === undefined ? null : `user:${userId}`
   const workOrder = (name: string): Audience => (payload) => {
-    const p = payload as WorkOrderEvent & { rejectedEngineerUserId?: string | null, previousEngineerUserId?: string | null }
+    const p = payload as WorkOrderEvent & { rejectedEngineerId?: string | null, rejectedEngineerUserId?: string | null, previousEngineerUserId?: string | null }
     const tracking: AudienceRoom = { room: `track:${p.trackingToken}`, payload: (event) => toPublic(name, event as WorkOrderEvent) }
-    return [...rooms(...DESK, user(p.engineerUserId), user(p.rejectedEngineerUserId), user(p.previousEngineerUserId), org(p.stationId)), tracking]
+    return [...rooms(...DESK, user(p.engineerUserId), user(p.rejectedEngineerUserId), user(p.previousEngineerUserId), org(p.stationId),
+      org(stationOfEngineer(p.engineerId)), org(stationOfEngineer(p.rejectedEngineerId))), tracking]
   }
   const staffAndEngineer: Audience = (payload) => {
-    const p = payload as { userId?: string | null, engineerUserId?: string | null, stationId: string | null }
-    return rooms(...DESK, user(p.userId ?? p.engineerUserId), org(p.stationId))
+    const p = payload as { userId?: string | null, engineerUserId?: string | null, engineerId?: string | null, stationId: string | null }
+    return rooms(...DESK, user(p.userId ?? p.engineerUserId), org(p.stationId), org(stationOfEngineer(p.engineerId)))
   }
   return {
     ...Object.fromEntries(WORK_ORDER_EVENTS.map((name) => [name, workOrder(name)])),

@@ -100,7 +100,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       ...createServiceRequestRoutes(serviceRequests),
       ...createDispatchRoutes({ assignment, policies, map })
     ],
-    audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent),
+    audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent, (engineerId) => engineerId === null || engineerId === undefined ? null : pool.get(engineerId)?.stationId ?? null),
     pool,
     stations,
     engineers,

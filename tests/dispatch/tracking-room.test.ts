@@ -42,6 +42,11 @@ t.test('every work order event reaches the public tracking room only as the publ
     t.same(projected[0]!.payload(FULL_EVENT), { number: 7, status: 'completed', event: STEP[name], at: AT, engineer: { firstName: 'Wang' } }, name)
     t.ok(targets.includes('role:supervisor') && targets.includes('user:user-1') && targets.includes('org:org-1'), `${name}: staff rooms unchanged`)
   }
+  const byStation = createDispatchAudiences((stationId) => stationId === null ? null : `org-of-${stationId}`, () => null,
+    (engineerId) => engineerId === 'engineer-1' ? 'station-9' : null)
+  t.same(byStation['workorder.assigned']!({ ...FULL_EVENT, stationId: null }).filter((target) => typeof target === 'string' && target.startsWith('org:')), ['org:org-of-station-9'],
+    'an order not routed to a station reaches the staff of the station whose engineer holds it')
+  t.same(byStation['sla.at_risk']!({ ...FULL_EVENT, stationId: null }).filter((target) => typeof target === 'string' && target.startsWith('org:')), ['org:org-of-station-9'])
   t.same(toTrackingEvent('workorder.status_changed', { ...FULL_EVENT, status: 'new', engineerId: null } as WorkOrderEvent, () => 'Wang'),
     { number: 7, status: 'new', event: 'reassigning', at: AT, engineer: null }, 'unassigned: no engineer')
 })
