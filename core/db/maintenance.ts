@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js'
+import { createPeriodicTask } from '../periodic.js'
 import type { Database } from './database.js'
 
 export type MaintenanceTask = (db: Database) => Promise<void>
@@ -12,8 +13,6 @@ export type MaintenanceTask = (db: Database) => Promise<void>
 export function createMaintenance (deps: { db: Database, logger: Logger, intervalSeconds: number }) {
   const tasks: Array<{ name: string, run: MaintenanceTask }> = []
   const reported = new Set<string>()
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<void> | null = null
 
   const runTimescaleJobs = async (db: Database): Promise<void> => {
     if (!db.timescaledb) return
@@ -43,24 +42,17 @@ export function createMaintenance (deps: { db: Database, logger: Logger, interva
     }
   }
 
+  // Each task's failure is caught and logged above, so a run never fails as a whole.
+  const periodic = createPeriodicTask(runAll, { intervalSeconds: deps.intervalSeconds, onError: () => {} })
+
   return {
     add (name: string, run: MaintenanceTask): void {
       tasks.push({ name, run })
     },
     /** Run every task now (also what the timer does). */
-    async runNow (): Promise<void> {
-      running ??= runAll().finally(() => { running = null })
-      await running
-    },
-    start (): void {
-      timer ??= setInterval(() => { void this.runNow() }, deps.intervalSeconds * 1000)
-      timer.unref()
-    },
-    async stop (): Promise<void> {
-      if (timer !== null) clearInterval(timer)
-      timer = null
-      await running
-    }
+    runNow: periodic.runNow,
+    start: periodic.start,
+    stop: periodic.stop
   }
 }
 

@@ -14,7 +14,7 @@ export function createPolicyRepository (db: Queryable) {
       // Contract names are keys from the database: objects without a prototype, so no name can reach one.
       const table: Record<string, Partial<Record<Priority, SlaTargets>>> = Object.create(null)
       for (const row of rows) {
-        const contract = Object.hasOwn(table, row.contract) ? table[row.contract] as Partial<Record<Priority, SlaTargets>> : (table[row.contract] = Object.create(null) as Partial<Record<Priority, SlaTargets>>)
+        const contract = table[row.contract] ??= Object.create(null) as Partial<Record<Priority, SlaTargets>>
         contract[row.priority] = { respondMinutes: row.respond_minutes, arriveMinutes: row.arrive_minutes, resolveMinutes: row.resolve_minutes }
       }
       return table

@@ -1,5 +1,6 @@
 import type { EventBus } from '../../core/event-bus.js'
 import type { Logger } from '../../core/logger.js'
+import { createPeriodicTask } from '../../core/periodic.js'
 import type { EngineerPool } from '../engine/engineer-pool.js'
 import { estimateEtaMinutes, haversineKm } from '../engine/geo.js'
 import type { EtaModel } from '../engine/geo.js'
@@ -37,8 +38,6 @@ const DEADLINES: ReadonlyArray<{ name: SlaDeadlineName, due: 'respondBy' | 'arri
 
 export function createSlaMonitor (deps: SlaMonitorDeps) {
   const { repo, bus, pool, now } = deps
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<{ atRisk: number, breached: number }> | null = null
 
   const etaArrival = (order: WorkOrder): number | null => {
     if (order.engineerId === null || order.location === null || !['assigned', 'accepted', 'en_route'].includes(order.status)) return null
@@ -98,15 +97,16 @@ export function createSlaMonitor (deps: SlaMonitorDeps) {
     return totals
   }
 
+  const periodic = createPeriodicTask(checkAll, {
+    intervalSeconds: deps.intervalSeconds,
+    onError: (error) => deps.logger.warn({ err: error }, 'SLA check failed')
+  })
   const unsubscribers: Array<() => void> = []
 
   return {
     checkOrder,
     /** Check every open order now (the timer does this every interval). */
-    async checkNow (): Promise<{ atRisk: number, breached: number }> {
-      running ??= checkAll().finally(() => { running = null })
-      return await running
-    },
+    checkNow: periodic.runNow,
 
     async start (): Promise<void> {
       // A milestone reached after its deadline is flagged as soon as it is recorded.
@@ -116,18 +116,13 @@ export function createSlaMonitor (deps: SlaMonitorDeps) {
       }
       unsubscribers.push(bus.subscribe('workorder.accepted', recheck), bus.subscribe('workorder.status_changed', recheck),
         bus.subscribe('workorder.completed', recheck))
-      await this.checkNow()
-      timer = setInterval(() => {
-        this.checkNow().catch((error: unknown) => deps.logger.warn({ err: error }, 'SLA check failed'))
-      }, deps.intervalSeconds * 1000)
-      timer.unref()
+      await periodic.runNow()
+      periodic.start()
     },
 
     async stop (): Promise<void> {
-      if (timer !== null) clearInterval(timer)
-      timer = null
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-      await running
+      await periodic.stop()
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/logger.js'
+import { createPeriodicTask } from '../../core/periodic.js'
 import type { WorkOrder, WorkOrderRepository } from './work-order.repository.js'
 
 export interface OfferExpiryDeps {
@@ -18,9 +19,6 @@ export interface OfferExpiryDeps {
  * was down, then checks every `intervalSeconds`.
  */
 export function createOfferExpiry (deps: OfferExpiryDeps) {
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<number> | null = null
-
   const expireDue = async (): Promise<number> => {
     if (deps.timeoutMinutes === 0) return 0
     let expired = 0
@@ -34,27 +32,22 @@ export function createOfferExpiry (deps: OfferExpiryDeps) {
     return expired
   }
 
+  const task = createPeriodicTask(expireDue, {
+    intervalSeconds: deps.intervalSeconds,
+    onError: (error) => deps.logger.warn({ err: error }, 'offer expiry check failed')
+  })
+
   return {
     /** Take back every offer now past its time; how many were. */
-    async checkNow (): Promise<number> {
-      running ??= expireDue().finally(() => { running = null })
-      return await running
-    },
+    checkNow: task.runNow,
 
     async start (): Promise<void> {
       if (deps.timeoutMinutes === 0) return
-      await this.checkNow()
-      timer = setInterval(() => {
-        this.checkNow().catch((error: unknown) => deps.logger.warn({ err: error }, 'offer expiry check failed'))
-      }, deps.intervalSeconds * 1000)
-      timer.unref()
+      await task.runNow()
+      task.start()
     },
 
-    async stop (): Promise<void> {
-      if (timer !== null) clearInterval(timer)
-      timer = null
-      await running
-    }
+    stop: task.stop
   }
 }
 
