@@ -326,7 +326,7 @@ export function createWorkOrderRepository (db: Queryable) {
      * and `notRejected` refuses an engineer in the rejected list.
      */
     async transition (id: string, from: readonly WorkOrderStatus[], to: WorkOrderStatus, changes: TransitionChanges, at: Date,
-      guard: { engineerId?: string | null, notRejected?: string } = {}): Promise<WorkOrder | null> {
+      guard: { engineerId?: string | null, assignedAt?: Date | null, notRejected?: string } = {}): Promise<WorkOrder | null> {
       const params: unknown[] = [id, from, to, at]
       const set = ['status = $3', 'updated_at = $4']
       const add = (column: string, value: unknown, expression?: (p: string) => string): void => {
@@ -348,6 +348,10 @@ export function createWorkOrderRepository (db: Queryable) {
       if (guard.engineerId !== undefined) {
         params.push(guard.engineerId)
         conditions.push(`engineer_id IS NOT DISTINCT FROM $${params.length}::uuid`)
+      }
+      if (guard.assignedAt !== undefined) {
+        params.push(guard.assignedAt)
+        conditions.push(`assigned_at IS NOT DISTINCT FROM $${params.length}::timestamptz`)
       }
       if (guard.notRejected !== undefined) {
         params.push(guard.notRejected)

@@ -127,7 +127,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
    * has the engineer it was read with (none counts too): that is the engineer it frees.
    */
   const move = async (name: TransitionName, order: WorkOrder, actor: Actor, changes: TransitionChanges,
-    options: { engineer?: 'claim' | 'release', releaseTo?: 'available' | 'off', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
+    options: { engineer?: 'claim' | 'release', releaseTo?: 'available' | 'off', details?: Record<string, unknown>, timelineKind?: string, guardEngineer?: string, guardAssignedAt?: Date | null, notRejected?: string, stockUsed?: ReadonlyMap<string, number> } = {}): Promise<Moved> => {
     const at = new Date(now())
     const { from, to } = TRANSITIONS[name]
     try {
@@ -137,6 +137,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
         const guardEngineer = options.guardEngineer ?? (options.engineer === 'release' ? order.engineerId : undefined)
         const guard = {
           ...(guardEngineer === undefined ? {} : { engineerId: guardEngineer }),
+          ...(options.guardAssignedAt === undefined ? {} : { assignedAt: options.guardAssignedAt }),
           ...(options.notRejected === undefined ? {} : { notRejected: options.notRejected })
         }
         const next = await orders.transition(order.id, from, to, changes, at, guard)
@@ -327,7 +328,8 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       let moved: Moved
       try {
         moved = await move('expire', order, SYSTEM_ACTOR, { engineerId: null, assignedAt: null, respondedAt: null, addRejected: engineerId },
-          { engineer: 'release', releaseTo: 'off', details: { reason: 'offer_expired', timeoutMinutes, offeredAt: order.assignedAt?.toISOString() ?? null } })
+          // Only the offer that was read as lapsed: one taken back and made again meanwhile has its own time.
+          { engineer: 'release', releaseTo: 'off', guardAssignedAt: order.assignedAt, details: { reason: 'offer_expired', timeoutMinutes, offeredAt: order.assignedAt?.toISOString() ?? null } })
       } catch (error) {
         if (error instanceof DSP_ORDER_STATE) return null
         throw error

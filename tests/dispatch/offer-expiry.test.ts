@@ -82,3 +82,29 @@ forEachDriver(t, 'under an auto-dispatch policy the order is offered again at on
   const next = await openOrder(test, agent, { priority: 'critical', location: near(1, 1) })
   t.match(next, { status: 'new', engineerId: null }, 'nobody available: queued, not offered to either')
 })
+
+forEachDriver(t, 'an offer taken back and made again meanwhile is not expired on the strength of the first', async (t, driver) => {
+  const clock = createClock()
+  const test = await startTestPlatform(driver, { now: clock.now, env: { DISPATCH_OFFER_TIMEOUT_MIN: '5', DISPATCH_SLA_CHECK_INTERVAL_S: '3600' } })
+  t.teardown(() => test.close())
+  const supervisor = await test.tokenFor('supervisor')
+  const agent = await test.tokenFor('agent')
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0) })
+  const workOrders = test.platform.dispatch.workOrders
+
+  const order = await openOrder(test, agent, {})
+  await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })
+  clock.advanceMinutes(6)
+  // The check has read the lapsed offer; before it acts, the supervisor takes the order back and offers it to Wang again.
+  const [lapsed] = await workOrders.repository.listUnansweredOffers(new Date(clock.now() - 5 * 60_000))
+  t.equal(lapsed?.id, order.id)
+  t.equal((await test.request('POST', `/api/work-orders/${order.id}/unassign`, { token: supervisor, body: { reason: 'called, will re-send' } })).status, 200)
+  t.equal((await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })).status, 200)
+
+  t.equal(await workOrders.expireOffer(lapsed as any, 5), null, 'the fresh offer is not the one that lapsed')
+  t.match(await workOrders.get(order.id), { status: 'assigned', engineerId: wang.id, rejectedBy: [] })
+  t.match(test.platform.dispatch.pool.get(wang.id), { status: 'busy', activeOrderId: order.id })
+  t.equal(await test.platform.dispatch.offers.checkNow(), 0, 'and the fresh offer has its own five minutes')
+  clock.advanceMinutes(6)
+  t.equal(await test.platform.dispatch.offers.checkNow(), 1)
+})
