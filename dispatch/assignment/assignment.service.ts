@@ -117,6 +117,26 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
     return { score: explained.score, distanceKm: explained.distanceKm, etaMinutes: explained.etaMinutes, reasons: explained.reasons }
   }
 
+  /** One order's dispatch round, as `autoDispatch` describes; failures propagate. */
+  const dispatchOne = async (order: WorkOrder): Promise<WorkOrder> => {
+    if (order.status !== 'new' || order.location === null) return order
+    const demand = toDemand(order)
+    const dealerParts = await dealerPartsFor(demand)
+    const plan = await planRound([demand], new Map([[demand.id, dealerParts]]), now())
+    if (plan.assignments.length === 0) return order
+    const ranked = searchCandidates(pool, demand, searchOptions(5, dealerParts))
+    for (const candidate of ranked) {
+      try {
+        return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, { auto: true, explanation: explain(demand, candidate.engineer.id) ?? {} })
+      } catch (error) {
+        if (isAfterlineError(error) && error.code === 'DSP_ORDER_STATE') return await workOrders.get(order.id)
+        if (!isAfterlineError(error) || error.statusCode !== 409) throw error
+        deps.logger.debug({ orderId: order.id, engineerId: candidate.engineer.id, code: error.code }, 'auto-dispatch candidate taken; trying the next')
+      }
+    }
+    return order
+  }
+
   const service = {
     /** Ranked engineers who pass every hard rule, with the reasons for their score. */
     async candidates (orderId: string, limit: number, principal: Principal | null = null): Promise<{ workOrderId: string, candidates: Scored[] }> {
@@ -143,25 +163,18 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
      * A dispatch round for one new (or refused) order: when an engineer finishing nearby soon is the
      * better match (look-ahead, `engine/dispatch-round.ts`), it waits for the next round; otherwise it
      * goes to the best candidate, and when a concurrent request takes that engineer first, the next.
-     * Returns the order as it ends up (still `new` when waiting or nobody can take it now).
+     * Returns the order as it ends up (still `new` when waiting or nobody can take it now, or when the
+     * round failed: the error is logged and the periodic round tries again).
      */
     async autoDispatch (order: WorkOrder): Promise<WorkOrder> {
-      if (order.status !== 'new' || order.location === null) return order
-      const demand = toDemand(order)
-      const dealerParts = await dealerPartsFor(demand)
-      const plan = await planRound([demand], new Map([[demand.id, dealerParts]]), now())
-      if (plan.assignments.length === 0) return order
-      const ranked = searchCandidates(pool, demand, searchOptions(5, dealerParts))
-      for (const candidate of ranked) {
-        try {
-          return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, { auto: true, explanation: explain(demand, candidate.engineer.id) ?? {} })
-        } catch (error) {
-          if (isAfterlineError(error) && error.code === 'DSP_ORDER_STATE') return await workOrders.get(order.id)
-          if (!isAfterlineError(error) || error.statusCode !== 409) throw error
-          deps.logger.debug({ orderId: order.id, engineerId: candidate.engineer.id, code: error.code }, 'auto-dispatch candidate taken; trying the next')
-        }
+      try {
+        return await dispatchOne(order)
+      } catch (error) {
+        // The order (or the refusal, or the hand-back that queued it again) is committed already; its
+        // caller gets it as it stands, and the periodic round tries it again.
+        deps.logger.warn({ err: error, workOrderId: order.id }, 'auto-dispatch failed; the order stays queued for the next round')
+        try { return await workOrders.get(order.id) } catch { return order }
       }
-      return order
     },
 
     /**

@@ -1,0 +1,56 @@
+import t from 'tap'
+import type { Database } from '../../core/db/database.js'
+import { forEachDriver, openTestDatabase } from '../helpers/database.js'
+import { startTestPlatform } from '../helpers/platform.js'
+import { addEngineer, createClock, near, openOrder } from './fixtures.js'
+
+/** The outlet-stock read dispatch makes for orders that need parts (traceability's channel inventory). */
+const isOutletStockRead = (sql: string): boolean => sql.includes('trace_code_state s ON s.holder_org_id')
+
+forEachDriver(t, 'an auto-dispatch round that fails after the order is stored answers with the stored order, and the next round sends it', async (t, driver) => {
+  const opened = await openTestDatabase(driver, { migrate: false, template: true })
+  let stockReadsFail = false
+  let failedReads = 0
+  const db: Database = {
+    ...opened.db,
+    async query<Row> (sql: string, params?: readonly unknown[]) {
+      if (stockReadsFail && isOutletStockRead(sql)) {
+        failedReads++
+        throw new Error('connection to the database lost')
+      }
+      return await opened.db.query<Row>(sql, params)
+    }
+  }
+  const clock = createClock()
+  const test = await startTestPlatform(driver, { now: clock.now, db, env: { DISPATCH_SLA_CHECK_INTERVAL_S: '3600', DISPATCH_AUTO_RETRY_S: '3600' } })
+  t.teardown(async () => { await test.close(); await opened.close() })
+  const supervisor = await test.tokenFor('supervisor')
+  const agent = await test.tokenFor('agent')
+  const admin = await test.tokenFor('admin')
+  t.equal((await test.request('PUT', '/api/dispatch/policies/auto-dispatch', { token: admin, body: { source: 'agent', priority: 'high', enabled: true } })).status, 200)
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0), vanStock: { 'P-7': 1 } })
+  const li = await addEngineer(test, supervisor, { name: 'Li Na', at: near(3, 0), vanStock: { 'P-7': 1 } })
+
+  stockReadsFail = true
+  const created = await test.request('POST', '/api/work-orders', {
+    token: agent,
+    body: { source: 'agent', priority: 'high', problem: 'pump seal leaks', location: near(0, 0), requiredSkills: ['hvac'], requiredParts: ['P-7'] }
+  })
+  t.equal(failedReads, 1, 'the round did fail')
+  t.equal(created.status, 201, 'the order is stored, so the caller is told so: no retry, no duplicate')
+  t.match(created.body, { status: 'new', engineerId: null, trackingToken: String })
+  const listed = (await test.request('GET', '/api/work-orders?status=new', { token: supervisor })).body
+  t.equal(listed.total, 1, 'one order, queued')
+
+  // A refusal is committed before its order is offered again: the engineer is told it went through.
+  stockReadsFail = false
+  t.equal(await test.platform.dispatch.assignment.dispatchQueued(), 1, 'the next round sends it')
+  t.match(await test.platform.dispatch.workOrders.get(created.body.id), { status: 'assigned', engineerId: wang.id })
+  stockReadsFail = true
+  const refused = await test.request('POST', `/api/work-orders/${created.body.id}/reject`, { token: wang.token, body: { reason: 'van broke down' } })
+  t.equal(refused.status, 200)
+  t.match(refused.body, { status: 'new', engineerId: null, rejectedBy: [wang.id] })
+  stockReadsFail = false
+  t.equal(await test.platform.dispatch.assignment.dispatchQueued(), 1)
+  t.match(await test.platform.dispatch.workOrders.get(created.body.id), { status: 'assigned', engineerId: li.id })
+})
