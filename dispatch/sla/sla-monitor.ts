@@ -89,7 +89,8 @@ export function createSlaMonitor (deps: SlaMonitorDeps) {
 
   const checkAll = async (): Promise<{ atRisk: number, breached: number }> => {
     const totals = { atRisk: 0, breached: 0 }
-    for (const order of await repo.listOpen()) {
+    // Completed orders are checked as they complete; those completed late just before a stop are caught here.
+    for (const order of [...await repo.listOpen(), ...await repo.listCompletedLateUnflagged()]) {
       const counts = await checkOrder(order)
       totals.atRisk += counts.atRisk
       totals.breached += counts.breached
@@ -105,7 +106,7 @@ export function createSlaMonitor (deps: SlaMonitorDeps) {
 
   return {
     checkOrder,
-    /** Check every open order now (the timer does this every interval). */
+    /** Check every open order now, and completed ones late with no breach flag yet (the timer does this every interval). */
     checkNow: periodic.runNow,
 
     async start (): Promise<void> {

@@ -294,6 +294,21 @@ export function createWorkOrderRepository (db: Queryable) {
     },
 
     /**
+     * Completed orders with a milestone reached after its deadline and no breach flag for it: those
+     * whose check had not run when the platform stopped (the partial index holds only these).
+     */
+    async listCompletedLateUnflagged (): Promise<WorkOrder[]> {
+      const { rows } = await db.query<WorkOrderRow>(
+        `SELECT ${COLUMNS} FROM dispatch_work_orders
+          WHERE status = 'completed' AND (
+            (responded_at > respond_by AND NOT ('respond:breached' = ANY(sla_flags))) OR
+            (arrived_at > arrive_by AND NOT ('arrive:breached' = ANY(sla_flags))) OR
+            (resolved_at > resolve_by AND NOT ('resolve:breached' = ANY(sla_flags))))
+          ORDER BY created_at, number`)
+      return rows.map(toWorkOrder)
+    },
+
+    /**
      * The jobs engineers hold (assigned … on site) with a location: where, and since when on site (null
      * while not there yet). Auto-dispatch looks ahead to who will be free soon, and where.
      */

@@ -7,8 +7,8 @@ import { createSilentLogger } from '../../core/logger.js'
 import { startPlatform } from '../../web/platform.js'
 import type { Platform } from '../../web/platform.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
-import { ADMIN_PASSWORD } from '../helpers/platform.js'
-import { createClock, MONDAY_11H, near } from './fixtures.js'
+import { ADMIN_PASSWORD, startTestPlatform } from '../helpers/platform.js'
+import { addEngineer, createClock, MONDAY_11H, near, openOrder } from './fixtures.js'
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
@@ -94,4 +94,34 @@ forEachDriver(t, 'SLA timers raise at-risk and breached once, and survive a rest
   const closed = await call(platform, 'GET', `/api/work-orders/${travelling.id}`, admin)
   t.match(closed, { status: 'completed', sla: { flags: ['arrive:at_risk', 'arrive:breached'] } }, 'resolved in time: no resolve flag')
   await platform.stop()
+})
+
+forEachDriver(t, 'an order completed late just before a stop is flagged breached when the platform starts again', async (t, driver) => {
+  const clock = createClock()
+  const test = await startTestPlatform(driver, { now: clock.now, env: { DISPATCH_SLA_CHECK_INTERVAL_S: '3600', DISPATCH_AUTO_RETRY_S: '3600' } })
+  t.teardown(() => test.close())
+  const supervisor = await test.tokenFor('supervisor')
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0) })
+  // High priority: resolve within 480 minutes.
+  const order = await openOrder(test, supervisor, { priority: 'high' })
+  await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })
+  for (const step of ['accept', 'depart', 'arrive']) await test.request('POST', `/api/work-orders/${order.id}/${step}`, { token: wang.token })
+
+  // The SLA check is not listening (the platform stopping) when the job is completed, 20 minutes late.
+  await test.platform.bus.idle()
+  await test.platform.dispatch.stop()
+  clock.advanceMinutes(500)
+  t.equal((await test.request('POST', `/api/work-orders/${order.id}/complete`, { token: wang.token, body: { notes: 'seal replaced' } })).status, 200)
+  await test.platform.bus.idle()
+  t.same((await test.platform.dispatch.workOrders.get(order.id)).sla.flags, [], 'not flagged yet')
+
+  const breached: string[] = []
+  test.platform.bus.subscribe('sla.breached', (e) => { breached.push(`${e.workOrderId}:${e.deadline}`) })
+  clock.advanceMinutes(1)
+  await test.platform.dispatch.start()
+  await test.platform.bus.idle()
+  const flagged = await test.platform.dispatch.workOrders.get(order.id)
+  t.match(flagged, { status: 'completed', sla: { breached: true, flags: ['resolve:breached'] } })
+  t.same(breached, [`${order.id}:resolve`])
+  t.same(await test.platform.dispatch.sla.checkNow(), { atRisk: 0, breached: 0 }, 'raised once')
 })
