@@ -53,6 +53,22 @@ const toDate = (value: string | number | null | undefined): Date | null =>
   value === null || value === undefined ? null : new Date(value)
 
 /**
+ * Who the order is for. The service desk and alerts start from the machine owner's record and the
+ * request overrides single fields. A customer's own request keeps their contact whole — whoever stands
+ * at the machine is the one the engineer calls — and takes from the owner's record only the contract
+ * (which sets the SLA) and the owner's name, never the owner's phone, email or address.
+ */
+function customerOf (request: WorkOrderRequest, device: DirectoryDevice | null): Record<string, unknown> {
+  const owner = device?.customer ?? {}
+  if (request.source !== 'customer' || request.customer === undefined) return { ...owner, ...(request.customer ?? {}) }
+  return {
+    ...request.customer,
+    ...(typeof owner.contract === 'string' ? { contract: owner.contract } : {}),
+    ...(typeof owner.name === 'string' && owner.name !== request.customer.name ? { owner: owner.name } : {})
+  }
+}
+
+/**
  * Turn a request into the record to store: the device fills in location and customer when the
  * request leaves them out; the SLA deadlines come from the customer's contract and the priority.
  * A service window moves the arrive and resolve clocks to its start (the customer is not there
@@ -78,7 +94,7 @@ export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor,
   // A visit window already over could never be met: its deadlines would be breached on creation.
   if (windowEnd !== null && windowEnd.getTime() <= deps.now()) throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
 
-  const customer = { ...(device?.customer ?? {}), ...(request.customer ?? {}) }
+  const customer = customerOf(request, device)
   const contract = typeof customer.contract === 'string' && customer.contract !== '' ? customer.contract : DEFAULT_CONTRACT
   const at = deps.now()
   const targets = findTargets(deps.slaPolicies(), contract, request.priority)

@@ -32,12 +32,18 @@ forEachDriver(t, 'a customer raises a work order without logging in, through the
   t.match((await test.request('GET', `/api/track/${plain.body.trackingToken}`)).body, { number: order.number, status: 'new' })
 
   // The machine's plate: its location, owner and contract come from the registry.
-  const device = await registerDevice(test, 'EX-200 4711', { location: near(3, 0), customer: { name: 'Acme Cold Chain', contract: 'premium' } })
-  const byAsset = await submit(test, { assetCode: 'EX-200 4711', customer: CUSTOMER, problem: 'hydraulic leak', priority: 'high' })
+  const owner = { name: 'Acme Cold Chain', contract: 'premium', phone: '+86 21 5555 0100', email: 'ops@acme.example', address: '88 Harbour Rd' }
+  const device = await registerDevice(test, 'EX-200 4711', { location: near(3, 0), customer: owner })
+  const byAsset = await submit(test, { assetCode: 'EX-200 4711', customer: { name: 'Zhang San', phone: CUSTOMER.phone }, problem: 'hydraulic leak', priority: 'high' })
   t.equal(byAsset.status, 201)
-  t.match((await test.request('GET', `/api/work-orders/${byAsset.body.id}`, { token: supervisor })).body, {
-    deviceId: device.id, location: near(3, 0), contract: 'premium', priority: 'high', customer: { ...CUSTOMER, contract: 'premium' }, sla: { respondBy: iso(20) }
-  })
+  const raised = (await test.request('GET', `/api/work-orders/${byAsset.body.id}`, { token: supervisor })).body
+  t.match(raised, { deviceId: device.id, location: near(3, 0), contract: 'premium', priority: 'high', sla: { respondBy: iso(20) } })
+  t.same(raised.customer, { name: 'Zhang San', phone: CUSTOMER.phone, contract: 'premium', owner: 'Acme Cold Chain' },
+    'the caller is the contact: the owner\'s phone, email and address are not mixed into it')
+  // The service desk, by contrast, starts from the owner's record and corrects single fields.
+  const agent = await test.tokenFor('agent')
+  const desk = await test.request('POST', '/api/work-orders', { token: agent, body: { source: 'agent', deviceId: device.id, priority: 'high', problem: 'hydraulic leak', customer: { phone: CUSTOMER.phone } } })
+  t.same(desk.body.customer, { ...owner, phone: CUSTOMER.phone })
 
   // The auto-dispatch policy for (customer, priority) applies as for any order.
   const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0), skills: {} })

@@ -32,10 +32,13 @@ async function act (order, step) {
 function card (order) {
   const steps = NEXT[order.status] ?? []
   const navigate = order.location ? el('a', { href: `geo:${order.location.lat},${order.location.lng}` }, 'Open in maps') : ''
+  // The contact given with the order: for a customer's own request, whoever is at the machine.
+  const dial = typeof order.customer?.phone === 'string' ? order.customer.phone.replace(/[^+0-9]/g, '') : ''
+  const call = dial.length >= 5 ? el('a', { href: `tel:${dial}`, class: 'call' }, `Call ${order.customer.phone}`) : ''
   return el('article', { class: 'order-card', 'data-order': order.id },
     el('h3', {}, `#${order.number} · ${order.priority} · `, el('span', { class: 'status' }, order.status)),
     el('p', {}, order.problem),
-    el('p', { class: 'muted' }, `${order.customer?.name ?? 'Customer'}${order.customer?.address ? ` — ${order.customer.address}` : ''} · arrive by ${formatTime(order.sla.arriveBy)} `, navigate),
+    el('p', { class: 'muted' }, `${order.customer?.name ?? 'Customer'}${order.customer?.address ? ` — ${order.customer.address}` : ''} · arrive by ${formatTime(order.sla.arriveBy)} `, navigate, call ? ' · ' : '', call),
     order.requiredParts.length ? el('p', { class: 'muted' }, `Parts: ${order.requiredParts.join(', ')}`) : '',
     order.status === 'on_site'
       ? el('div', {}, el('label', { for: `notes-${order.id}` }, 'Notes'), el('textarea', { id: `notes-${order.id}`, rows: 2 }),
