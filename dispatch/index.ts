@@ -96,7 +96,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
     routes: [
       ...createStationRoutes(stations, engineers.rosterOf),
       ...createEngineerRoutes(engineers),
-      ...createWorkOrderRoutes({ workOrders, assignment, tracking }),
+      ...createWorkOrderRoutes({ workOrders, assignment, tracking, offerTimeoutMinutes: config.dispatch.offerTimeoutMinutes }),
       ...createServiceRequestRoutes(serviceRequests),
       ...createDispatchRoutes({ assignment, policies, map })
     ],

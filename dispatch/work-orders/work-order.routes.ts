@@ -9,20 +9,28 @@ import {
   AssignBody, CandidatesQuery, CompleteBody, NewWorkOrderBody, ReasonBody, RejectBody, RouteBody, TrackParams,
   WorkOrderListQuery, WorkOrderUpdateBody
 } from './work-order.schema.js'
+import type { WorkOrder } from './work-order.repository.js'
 import type { WorkOrderService } from './work-order.service.js'
 
 const READERS = ['supervisor', 'agent', 'engineer', 'org_staff'] as const
 const FIELD = ['engineer', 'supervisor'] as const
 
-export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, assignment: AssignmentService, tracking: TrackingService }): RouteDefinition[] {
+/** An order as the API gives it: with `answerBy`, when an offer still waiting for its engineer lapses (null otherwise). */
+export function presentWorkOrder (order: WorkOrder, offerTimeoutMinutes: number): WorkOrder & { answerBy: Date | null } {
+  const waiting = order.status === 'assigned' && order.assignedAt !== null && offerTimeoutMinutes > 0
+  return { ...order, answerBy: waiting ? new Date((order.assignedAt as Date).getTime() + offerTimeoutMinutes * 60_000) : null }
+}
+
+export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, assignment: AssignmentService, tracking: TrackingService, offerTimeoutMinutes: number }): RouteDefinition[] {
   const { workOrders, assignment, tracking } = deps
+  const present = (order: WorkOrder): WorkOrder & { answerBy: Date | null } => presentWorkOrder(order, deps.offerTimeoutMinutes)
   const fieldStep = (name: 'accept' | 'depart' | 'arrive', summary: string): RouteDefinition => defineRoute({
     method: 'POST',
     url: `/api/work-orders/:id/${name}`,
     access: FIELD,
     summary,
     schema: { params: IdParams },
-    handler: async (request) => await workOrders[name](request.params.id, principalOf(request))
+    handler: async (request) => present(await workOrders[name](request.params.id, principalOf(request)))
   })
 
   return [
@@ -32,7 +40,10 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: ['agent', 'supervisor'],
       summary: 'open a work order; answers with its SLA deadlines and public tracking token (auto-dispatch may assign it at once)',
       schema: { body: NewWorkOrderBody },
-      handler: async (request) => respond(201, await workOrders.create(request.body, actorOf(principalOf(request))))
+      handler: async (request) => {
+        const created = await workOrders.create(request.body, actorOf(principalOf(request)))
+        return respond(201, created === null ? null : present(created))
+      }
     }),
     defineRoute({
       method: 'GET',
@@ -43,7 +54,8 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       handler: async (request) => {
         const { status, open, ...filter } = request.query
         const statuses = status ?? (open === true ? OPEN_STATUSES : undefined)
-        return await workOrders.list({ ...filter, statuses }, principalOf(request))
+        const { workOrders: found, total } = await workOrders.list({ ...filter, statuses }, principalOf(request))
+        return { workOrders: found.map(present), total }
       }
     }),
     defineRoute({
@@ -54,7 +66,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       schema: { params: IdParams },
       handler: async (request) => {
         const order = await workOrders.getFor(request.params.id, principalOf(request))
-        return { ...order, timeline: await workOrders.timeline(order.id) }
+        return { ...present(order), timeline: await workOrders.timeline(order.id) }
       }
     }),
     defineRoute({
@@ -63,7 +75,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: ['agent', 'supervisor'],
       summary: 'correct location, problem, skills, parts or preferred engineer of an order still waiting (new)',
       schema: { params: IdParams, body: WorkOrderUpdateBody },
-      handler: async (request) => await workOrders.updateDetails(request.params.id, request.body, principalOf(request))
+      handler: async (request) => present(await workOrders.updateDetails(request.params.id, request.body, principalOf(request)))
     }),
     defineRoute({
       method: 'GET',
@@ -85,7 +97,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       schema: { params: IdParams, body: AssignBody },
       handler: async (request) => {
         const principal = principalOf(request)
-        return await workOrders.assign(request.params.id, request.body.engineerId, actorOf(principal), { principal })
+        return present(await workOrders.assign(request.params.id, request.body.engineerId, actorOf(principal), { principal }))
       }
     }),
     defineRoute({
@@ -94,7 +106,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: ['supervisor', 'org_staff'],
       summary: 'take the order back from its engineer (assigned, accepted or en route) into the queue',
       schema: { params: IdParams, body: ReasonBody },
-      handler: async (request) => await workOrders.unassign(request.params.id, request.body.reason ?? '', principalOf(request))
+      handler: async (request) => present(await workOrders.unassign(request.params.id, request.body.reason ?? '', principalOf(request)))
     }),
     defineRoute({
       method: 'POST',
@@ -102,7 +114,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: ['supervisor'],
       summary: 'hand a new order to a service station (its staff then assign one of its engineers); null takes it back',
       schema: { params: IdParams, body: RouteBody },
-      handler: async (request) => await workOrders.routeToStation(request.params.id, request.body.stationId, principalOf(request))
+      handler: async (request) => present(await workOrders.routeToStation(request.params.id, request.body.stationId, principalOf(request)))
     }),
     fieldStep('accept', 'the assigned engineer accepts the order'),
     defineRoute({
@@ -111,7 +123,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: FIELD,
       summary: 'the assigned engineer turns the order down (it goes back to new; they are not offered it again)',
       schema: { params: IdParams, body: RejectBody },
-      handler: async (request) => await workOrders.reject(request.params.id, request.body.reason, principalOf(request))
+      handler: async (request) => present(await workOrders.reject(request.params.id, request.body.reason, principalOf(request)))
     }),
     fieldStep('depart', 'the engineer sets off (en_route)'),
     fieldStep('arrive', 'the engineer is on site'),
@@ -121,7 +133,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: FIELD,
       summary: 'finish the order with notes and the codes of the parts fitted',
       schema: { params: IdParams, body: CompleteBody },
-      handler: async (request) => await workOrders.complete(request.params.id, request.body, principalOf(request))
+      handler: async (request) => present(await workOrders.complete(request.params.id, request.body, principalOf(request)))
     }),
     defineRoute({
       method: 'POST',
@@ -129,7 +141,7 @@ export function createWorkOrderRoutes (deps: { workOrders: WorkOrderService, ass
       access: ['supervisor', 'agent'],
       summary: 'cancel an open order (its engineer, if any, is freed)',
       schema: { params: IdParams, body: ReasonBody },
-      handler: async (request) => await workOrders.cancel(request.params.id, request.body.reason ?? '', principalOf(request))
+      handler: async (request) => present(await workOrders.cancel(request.params.id, request.body.reason ?? '', principalOf(request)))
     }),
     defineRoute({
       method: 'GET',

@@ -15,7 +15,11 @@ forEachDriver(t, 'an offer left unanswered is taken back and goes to the next en
   const get = async (id: string): Promise<any> => (await test.request('GET', `/api/work-orders/${id}`, { token: supervisor })).body
 
   const order = await openOrder(test, agent, {})
-  await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })
+  t.equal(order.answerBy, null, 'nobody to answer yet')
+  const offered = (await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })).body
+  t.equal(offered.answerBy, new Date(clock.now() + 5 * 60_000).toISOString(), 'the offer says when it lapses')
+  const mine = (await test.request('GET', '/api/work-orders?status=assigned', { token: wang.token })).body.workOrders
+  t.same(mine.map((o: any) => [o.id, o.answerBy]), [[order.id, offered.answerBy]], 'and the engineer\'s list shows it')
   clock.advanceMinutes(4)
   t.equal(await offers.checkNow(), 0, 'within its time the offer stands')
   t.match(await get(order.id), { status: 'assigned', engineerId: wang.id })
@@ -43,7 +47,7 @@ forEachDriver(t, 'an offer left unanswered is taken back and goes to the next en
   // An offer accepted in time is never taken back, however long the job then takes.
   await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: li.id } })
   clock.advanceMinutes(3)
-  t.match((await test.request('POST', `/api/work-orders/${order.id}/accept`, { token: li.token })).body, { status: 'accepted' })
+  t.match((await test.request('POST', `/api/work-orders/${order.id}/accept`, { token: li.token })).body, { status: 'accepted', answerBy: null })
   clock.advanceMinutes(60)
   t.equal(await offers.checkNow(), 0)
   t.match(await get(order.id), { status: 'accepted', engineerId: li.id })

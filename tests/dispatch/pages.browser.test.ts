@@ -7,8 +7,8 @@ import type { TestPlatform } from '../helpers/platform.js'
 import { addEngineer, near, openOrder } from './fixtures.js'
 
 /** A fresh platform and Debian's Chromium, both closed when the test ends. */
-async function startWithBrowser (t: Test): Promise<{ test: TestPlatform, browser: Browser }> {
-  const test = await startTestPlatform('embedded')
+async function startWithBrowser (t: Test, env: Record<string, string> = {}): Promise<{ test: TestPlatform, browser: Browser }> {
+  const test = await startTestPlatform('embedded', { env })
   const browser = await launchBrowser()
   t.teardown(async () => {
     await browser?.close()
@@ -27,7 +27,8 @@ async function logIn (page: Page, httpUrl: string, username: string, password: s
 }
 
 t.test('a supervisor assigns from the console, the engineer accepts on the phone page, the customer sees it live', async (t) => {
-  const { test, browser } = await startWithBrowser(t)
+  // Offers lapse after 5 minutes, as by default: the phone says by when to answer.
+  const { test, browser } = await startWithBrowser(t, { DISPATCH_OFFER_TIMEOUT_MIN: '5' })
   const supervisor = await test.tokenFor('supervisor')
   const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0) })
   await addEngineer(test, supervisor, { name: 'Li Na', at: near(4, 0) })
@@ -65,8 +66,10 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
   await phone.waitForSelector(`[data-order="${order.id}"] button[data-step="accept"]`)
   t.match(await phone.textContent(`[data-order="${order.id}"]`), /chiller alarm E-12/)
   t.equal(await phone.getAttribute(`[data-order="${order.id}"] a.call`, 'href'), 'tel:+8613800001234', 'the engineer can call the customer from the card')
+  t.match(await phone.textContent(`[data-order="${order.id}"] .answer-by`), /^Answer by \d{1,2}:\d{2}/, 'the offer says by when to answer')
   await phone.click(`[data-order="${order.id}"] button[data-step="accept"]`)
   await phone.waitForSelector(`[data-order="${order.id}"] button[data-step="depart"]`)
+  t.equal(await phone.locator(`[data-order="${order.id}"] .answer-by`).count(), 0, 'accepted: nothing to answer any more')
   await customer.waitForSelector('text=The engineer has accepted')
   await phone.click(`[data-order="${order.id}"] button[data-step="depart"]`)
   await customer.waitForSelector('text=The engineer is on the way')

@@ -45,7 +45,8 @@ forEachDriver(t, 'a work order goes from new to completed through its routes, ea
   clock.advanceMinutes(2)
   const assigned = await test.request('POST', `/api/work-orders/${order.id}/assign`, { token: supervisor, body: { engineerId: wang.id } })
   t.equal(assigned.status, 200)
-  t.match(assigned.body, { status: 'assigned', engineerId: wang.id, assignedAt: iso(clock.now()) })
+  // Offers do not lapse on the test platform unless a test sets DISPATCH_OFFER_TIMEOUT_MIN.
+  t.match(assigned.body, { status: 'assigned', engineerId: wang.id, assignedAt: iso(clock.now()), answerBy: null })
   t.equal((await test.request('GET', `/api/engineers/${wang.id}`, { token: supervisor })).body.status, 'busy')
 
   const notYours = await test.request('POST', `/api/work-orders/${order.id}/accept`, { token: li.token })

@@ -38,6 +38,9 @@ function card (order) {
   return el('article', { class: 'order-card', 'data-order': order.id },
     el('h3', {}, `#${order.number} · ${order.priority} · `, el('span', { class: 'status' }, order.status)),
     el('p', {}, order.problem),
+    order.answerBy
+      ? el('p', { class: 'answer-by' }, `Answer by ${new Date(order.answerBy).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: an offer left unanswered goes to another engineer, and you are set off until you say you are available.`)
+      : '',
     el('p', { class: 'muted' }, `${order.customer?.name ?? 'Customer'}${order.customer?.address ? ` — ${order.customer.address}` : ''} · arrive by ${formatTime(order.sla.arriveBy)} `, navigate, call ? ' · ' : '', call),
     order.requiredParts.length ? el('p', { class: 'muted' }, `Parts: ${order.requiredParts.join(', ')}`) : '',
     order.status === 'on_site'
