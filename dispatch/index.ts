@@ -100,7 +100,7 @@ export async function createDispatch (ctx: ModuleContext, ports: DispatchPorts =
       ...createServiceRequestRoutes(serviceRequests),
       ...createDispatchRoutes({ assignment, policies, map })
     ],
-    audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent, (engineerId) => engineerId === null || engineerId === undefined ? null : pool.get(engineerId)?.stationId ?? null),
+    audiences: createDispatchAudiences(stations.orgOf, tracking.toPublicEvent, pool.stationOf),
     pool,
     stations,
     engineers,

@@ -30,7 +30,7 @@ export function createMapService (deps: { pool: EngineerPool, stations: StationR
           engineers.push({ id: engineer.id, name: engineer.name, stationId: engineer.stationId, status: engineer.status, position: deps.pool.locate(engineer), activeOrderId: engineer.activeOrderId })
         }
       }
-      const ownEngineer = (id: string | null): boolean => id !== null && inScope(deps.pool.get(id)?.stationId ?? null)
+      const ownEngineer = (id: string | null): boolean => id !== null && inScope(deps.pool.stationOf(id))
       const open = (await deps.workOrders.listOpen())
         .filter((o) => scoped === null || inScope(o.stationId) || ownEngineer(o.engineerId))
         .sort((a, b) => a.sla.arriveBy.getTime() - b.sla.arriveBy.getTime() || a.number - b.number)

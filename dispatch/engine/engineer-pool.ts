@@ -29,6 +29,8 @@ export interface EngineerPool {
   values (): IterableIterator<EngineerSnapshot>
   /** Ids of the engineers of one station (kept as engineers join, move or leave it). */
   atStation (stationId: string): ReadonlySet<string>
+  /** The station of an engineer; null for none, an unknown engineer, or no engineer. */
+  stationOf (engineerId: string | null | undefined): string | null
   /** Where the engine measures distances from: the live position, else the home base. */
   locate (engineer: EngineerSnapshot): LatLng | null
 }
@@ -135,6 +137,7 @@ export function createEngineerPool (options: { cellDegrees?: number } = {}): Eng
     },
     values: () => engineers.values(),
     atStation: (stationId) => byStation.get(stationId) ?? NO_ONE,
+    stationOf: (engineerId) => engineerId === null || engineerId === undefined ? null : engineers.get(engineerId)?.stationId ?? null,
     locate: locateEngineer
   }
 }

@@ -101,11 +101,10 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
     if (principal === null) return
     const stations = await deps.scope.stationIdsOf(principal)
     if (stations === null) return
-    const engineerStation = (id: string | null): string | null => id === null ? null : pool.get(id)?.stationId ?? null
     const owned = (order.stationId !== null && stations.includes(order.stationId)) ||
-      stations.includes(engineerStation(order.engineerId) ?? '')
+      stations.includes(pool.stationOf(order.engineerId) ?? '')
     if (!owned) throw new DSP_STATION_SCOPE(`work order ${order.id}`)
-    if (engineerId !== undefined && !stations.includes(engineerStation(engineerId) ?? '')) throw new DSP_STATION_SCOPE(`engineer ${engineerId}`)
+    if (engineerId !== undefined && !stations.includes(pool.stationOf(engineerId) ?? '')) throw new DSP_STATION_SCOPE(`engineer ${engineerId}`)
   }
 
   /** The order, checked for the transition's starting states and the caller's right to make it. */

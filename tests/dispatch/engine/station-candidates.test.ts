@@ -32,6 +32,8 @@ t.test('station staff candidates read only the station\'s engineers, and rank th
     const members = [...pool.values()].filter((e) => e.stationId === 'mine').map((e) => e.id).sort()
     t.same([...pool.atStation('mine')].sort(), members, `seed ${seed}: the station index matches a scan`)
     t.same([...pool.atStation('nowhere')], [])
+    t.ok([...pool.values()].every((e) => pool.stationOf(e.id) === e.stationId), 'each engineer\'s station as the pool holds it')
+    t.same([pool.stationOf((movers[0] as { id: string }).id), pool.stationOf(null), pool.stationOf(undefined)], [null, null, null], 'none for one who left, or for nobody')
 
     const others = new Set([...pool.values()].filter((e) => e.stationId !== 'mine').map((e) => e.id))
     for (const order of orders) {
