@@ -54,13 +54,14 @@ const toDate = (value: string | number | null | undefined): Date | null =>
 
 /**
  * Who the order is for. The service desk and alerts start from the machine owner's record and the
- * request overrides single fields. A customer's own request keeps their contact whole — whoever stands
+ * request overrides single fields (whatever the source the desk records). A customer's own request
+ * (the public request page, actor role `customer`) keeps their contact whole — whoever stands
  * at the machine is the one the engineer calls — and takes from the owner's record only the contract
  * (which sets the SLA) and the owner's name, never the owner's phone, email or address.
  */
-function customerOf (request: WorkOrderRequest, device: DirectoryDevice | null): Record<string, unknown> {
+function customerOf (request: WorkOrderRequest, actor: Actor, device: DirectoryDevice | null): Record<string, unknown> {
   const owner = device?.customer ?? {}
-  if (request.source !== 'customer' || request.customer === undefined) return { ...owner, ...(request.customer ?? {}) }
+  if (actor.role !== 'customer' || request.customer === undefined) return { ...owner, ...(request.customer ?? {}) }
   return {
     ...request.customer,
     ...(typeof owner.contract === 'string' ? { contract: owner.contract } : {}),
@@ -94,7 +95,7 @@ export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor,
   // A visit window already over could never be met: its deadlines would be breached on creation.
   if (windowEnd !== null && windowEnd.getTime() <= deps.now()) throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
 
-  const customer = customerOf(request, device)
+  const customer = customerOf(request, actor, device)
   const contract = typeof customer.contract === 'string' && customer.contract !== '' ? customer.contract : DEFAULT_CONTRACT
   const at = deps.now()
   const targets = findTargets(deps.slaPolicies(), contract, request.priority)

@@ -44,6 +44,8 @@ forEachDriver(t, 'a customer raises a work order without logging in, through the
   const agent = await test.tokenFor('agent')
   const desk = await test.request('POST', '/api/work-orders', { token: agent, body: { source: 'agent', deviceId: device.id, priority: 'high', problem: 'hydraulic leak', customer: { phone: CUSTOMER.phone } } })
   t.same(desk.body.customer, { ...owner, phone: CUSTOMER.phone })
+  const phonedIn = await test.request('POST', '/api/work-orders', { token: agent, body: { source: 'customer', deviceId: device.id, priority: 'high', problem: 'hydraulic leak', customer: { name: 'Zhang San' } } })
+  t.same(phonedIn.body.customer, { ...owner, name: 'Zhang San' }, 'so does a customer\'s call the desk records (source customer)')
 
   // The auto-dispatch policy for (customer, priority) applies as for any order.
   const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0), skills: {} })
