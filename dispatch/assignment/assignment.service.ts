@@ -179,14 +179,24 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
 
     /**
      * The periodic round: queued orders under an auto policy are matched together (engineers free up
-     * over time); a pair a concurrent request invalidated is left for the next round.
+     * over time); a pair a concurrent request invalidated, or an order whose parts stock cannot be
+     * read, is left for the next round.
      */
     async dispatchQueued (): Promise<number> {
       const queued = await workOrders.repository.listQueued({ limit: QUEUE_ROUND, autoDispatchOnly: true })
       if (queued.length === 0) return 0
-      const demands = queued.map(toDemand)
+      const demands: OrderDemand[] = []
       const dealerParts = new Map<string, Map<string, number>>()
-      for (const demand of demands) dealerParts.set(demand.id, await dealerPartsFor(demand))
+      for (const demand of queued.map(toDemand)) {
+        // An order whose outlet stock cannot be read now waits for the next round; the others go ahead.
+        try {
+          dealerParts.set(demand.id, await dealerPartsFor(demand))
+          demands.push(demand)
+        } catch (error) {
+          deps.logger.warn({ err: error, workOrderId: demand.id }, 'auto-dispatch round: parts stock not read; the order waits for the next round')
+        }
+      }
+      if (demands.length === 0) return 0
       const plan = await planRound(demands, dealerParts, now())
       const byId = new Map(demands.map((demand) => [demand.id, demand]))
       let assigned = 0
@@ -195,8 +205,9 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
           await workOrders.assign(pair.orderId, pair.engineerId, SYSTEM_ACTOR, { auto: true, explanation: explain(byId.get(pair.orderId) as OrderDemand, pair.engineerId) ?? {} })
           assigned++
         } catch (error) {
-          if (!isAfterlineError(error) || error.statusCode !== 409) throw error
-          deps.logger.debug({ orderId: pair.orderId, engineerId: pair.engineerId, code: error.code }, 'auto-dispatch round: pair taken meanwhile; next round')
+          // A pair the platform refuses now (taken meanwhile, the engineer gone) waits; the other pairs still go.
+          if (!isAfterlineError(error)) throw error
+          deps.logger[error.statusCode === 409 ? 'debug' : 'warn']({ orderId: pair.orderId, engineerId: pair.engineerId, code: error.code }, 'auto-dispatch round: pair refused now; next round')
         }
       }
       return assigned

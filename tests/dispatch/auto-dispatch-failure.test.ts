@@ -54,3 +54,33 @@ forEachDriver(t, 'an auto-dispatch round that fails after the order is stored an
   t.equal(await test.platform.dispatch.assignment.dispatchQueued(), 1)
   t.match(await test.platform.dispatch.workOrders.get(created.body.id), { status: 'assigned', engineerId: li.id })
 })
+
+forEachDriver(t, 'an order whose parts stock cannot be read waits; the periodic round still sends the others', async (t, driver) => {
+  const opened = await openTestDatabase(driver, { migrate: false, template: true })
+  // Reads of the outlet stock for part P-9 fail (say, a malformed row for it); other reads work.
+  const db: Database = {
+    ...opened.db,
+    async query<Row> (sql: string, params?: readonly unknown[]) {
+      if (isOutletStockRead(sql) && (params?.[1] as string[] | undefined)?.includes('P-9') === true) throw new Error('stock read failed')
+      return await opened.db.query<Row>(sql, params)
+    }
+  }
+  const clock = createClock()
+  const test = await startTestPlatform(driver, { now: clock.now, db, env: { DISPATCH_SLA_CHECK_INTERVAL_S: '3600', DISPATCH_AUTO_RETRY_S: '3600' } })
+  t.teardown(async () => { await test.close(); await opened.close() })
+  const supervisor = await test.tokenFor('supervisor')
+  const agent = await test.tokenFor('agent')
+  const admin = await test.tokenFor('admin')
+  await test.request('PUT', '/api/dispatch/policies/auto-dispatch', { token: admin, body: { source: 'agent', priority: 'high', enabled: true } })
+  // Both orders arrive while nobody is free, so both wait in the queue.
+  const stuck = await openOrder(test, agent, { priority: 'high', requiredParts: ['P-9'] })
+  const plain = await openOrder(test, agent, { priority: 'high', location: near(0.5, 0) })
+  t.match([stuck.status, plain.status], ['new', 'new'])
+  const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0), vanStock: { 'P-9': 1 } })
+  const li = await addEngineer(test, supervisor, { name: 'Li Na', at: near(2, 0), vanStock: { 'P-9': 1 } })
+
+  t.equal(await test.platform.dispatch.assignment.dispatchQueued(), 1, 'the round goes ahead without the order it cannot read')
+  t.match(await test.platform.dispatch.workOrders.get(plain.id), { status: 'assigned', engineerId: wang.id })
+  t.match(await test.platform.dispatch.workOrders.get(stuck.id), { status: 'new', engineerId: null })
+  t.match(test.platform.dispatch.pool.get(li.id), { status: 'available' })
+})
