@@ -130,8 +130,9 @@ export function createAssignmentService (deps: AssignmentServiceDeps) {
         return await workOrders.assign(order.id, candidate.engineer.id, SYSTEM_ACTOR, { auto: true, explanation: explain(demand, candidate.engineer.id) ?? {} })
       } catch (error) {
         if (isAfterlineError(error) && error.code === 'DSP_ORDER_STATE') return await workOrders.get(order.id)
-        if (!isAfterlineError(error) || error.statusCode !== 409) throw error
-        deps.logger.debug({ orderId: order.id, engineerId: candidate.engineer.id, code: error.code }, 'auto-dispatch candidate taken; trying the next')
+        // Any other refusal concerns this candidate (taken meanwhile, gone): the next one may do.
+        if (!isAfterlineError(error)) throw error
+        deps.logger.debug({ orderId: order.id, engineerId: candidate.engineer.id, code: error.code }, 'auto-dispatch candidate refused; trying the next')
       }
     }
     return order
