@@ -51,6 +51,7 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
   await console.goto(`${test.httpUrl}/dispatch/console.html`)
   await console.click(`tr[data-order="${order.id}"]`)
   await console.waitForSelector('button[data-assign]')
+  t.equal(await console.textContent('#detail-customer'), 'Acme Cold Chain · +86 138 0000 1234 · contract standard', 'the supervisor sees whom to call')
   t.same(await console.$$eval('button[data-assign]', (buttons) => buttons.map((b) => b.getAttribute('data-assign'))), [wang.id, (await test.request('GET', '/api/engineers?q=Li', { token: supervisor })).body.engineers[0].id])
   t.equal(await console.locator('svg.dispatch-map circle[data-engineer]').count(), 2, 'both engineers on the map')
   t.equal(await console.locator(`svg.dispatch-map [data-order="${order.id}"]`).count(), 1, 'the order on the map')
@@ -58,6 +59,7 @@ t.test('a supervisor assigns from the console, the engineer accepts on the phone
   await console.waitForSelector(`tr[data-order="${order.id}"] td.status:text("assigned")`)
   t.match((await test.request('GET', `/api/work-orders/${order.id}`, { token: supervisor })).body, { status: 'assigned', engineerId: wang.id })
   await customer.waitForSelector('text=Your engineer: Wang')
+  await console.waitForSelector('#detail-meta:has-text("Wang Wei, to answer by")')
 
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage()
   watch(phone)

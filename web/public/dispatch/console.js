@@ -53,8 +53,15 @@ async function renderDetail () {
   document.getElementById('detail').hidden = false
   document.getElementById('detail-title').textContent = `Order #${order.number} · ${order.status}`
   document.getElementById('detail-problem').textContent = order.problem
+  // Who to call: the contact on the order (for a customer's own request, the caller), and whose machine it is.
+  const customer = order.customer ?? {}
+  const contact = [customer.name, customer.phone, customer.email].filter((part) => typeof part === 'string' && part !== '').join(' · ')
+  document.getElementById('detail-customer').textContent =
+    `${contact || 'No contact given'}${customer.owner ? ` · machine of ${customer.owner}` : ''}${customer.address ? ` · ${customer.address}` : ''} · contract ${order.contract}`
+  const held = order.engineerId ? ` · ${snapshot.engineers.find((e) => e.id === order.engineerId)?.name ?? 'engineer'}${order.answerBy ? `, to answer by ${formatTime(order.answerBy)}` : ''}` : ''
+  const slaState = order.sla.breached ? ' · SLA breached' : order.sla.atRisk ? ' · SLA at risk' : ''
   document.getElementById('detail-meta').textContent =
-    `${order.priority} · ${order.source} · respond by ${formatTime(order.sla.respondBy)} · arrive by ${formatTime(order.sla.arriveBy)} · resolve by ${formatTime(order.sla.resolveBy)}`
+    `${order.priority} · ${order.source}${held}${slaState} · respond by ${formatTime(order.sla.respondBy)} · arrive by ${formatTime(order.sla.arriveBy)} · resolve by ${formatTime(order.sla.resolveBy)}`
   document.getElementById('timeline').replaceChildren(...order.timeline.map((entry) =>
     el('li', {}, el('span', {}, `${entry.kind}${entry.toStatus && entry.toStatus !== entry.fromStatus ? ` → ${entry.toStatus}` : ''}${entry.details?.reason ? ` (${entry.details.reason})` : ''}`), el('span', { class: 'muted' }, `${entry.actor.name} · ${formatTime(entry.at)}`))))
   if (order.status !== 'new' || !order.location) {
