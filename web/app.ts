@@ -5,8 +5,9 @@ import type { Principal } from '../core/auth/roles.js'
 import { RouteResponse } from '../core/http/route.js'
 import type { RouteDefinition } from '../core/http/route.js'
 import type { Logger } from '../core/logger.js'
-import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND } from './errors.js'
+import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND, WEB_VALIDATION } from './errors.js'
 import { toErrorBody } from './http-errors.js'
+import { narrowFormats, nulFieldOf } from './input-guards.js'
 
 const BODY_REFUSALS: ReadonlySet<string> = new Set(['WEB_BODY_INVALID', 'WEB_BODY_TOO_LARGE', 'WEB_MEDIA_TYPE'])
 
@@ -44,7 +45,10 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 16 * 1024 * 1024,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } }
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      onCreate: narrowFormats
+    }
   })
   app.decorateRequest('principal', null)
 
@@ -70,6 +74,11 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
     const problem = { type: 'about:blank', title: body.error, status: body.statusCode, detail: body.message, instance: request.url.split('?')[0] ?? request.url, ...body }
     void reply.code(body.statusCode).type('application/problem+json').send(problem)
   }
+  // PostgreSQL text cannot hold U+0000: refused before validation, naming the field.
+  app.addHook('preValidation', async (request) => {
+    const field = nulFieldOf(request)
+    if (field !== null) throw new WEB_VALIDATION(`${field} contains the character U+0000`).withDetails({ field })
+  })
   app.setNotFoundHandler((request, reply) => {
     const { body } = toErrorBody(new WEB_NOT_FOUND(request.method, request.url.split('?')[0] ?? request.url))
     void reply.code(404).send(body)

@@ -9,3 +9,5 @@ export const LatLng = Type.Object({
   lng: Type.Number({ minimum: -180, maximum: 180 })
 }, { additionalProperties: false })
 export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
+/** Rows to skip in a listing; bounded, as the database's bigint and JavaScript's safe integers are. */
+export const Offset = Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng, Uuid } from '../../core/http/schemas.js'
+import { LatLng, Offset, Uuid } from '../../core/http/schemas.js'
 import { PartNumber, SkillName } from '../work-orders/work-order.schema.js'
 
 const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3 })
@@ -56,5 +56,5 @@ export const EngineerListQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('available'), Type.Literal('busy'), Type.Literal('on_break')])),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })

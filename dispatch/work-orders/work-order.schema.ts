@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng, Uuid } from '../../core/http/schemas.js'
+import { LatLng, Offset, Uuid } from '../../core/http/schemas.js'
 
 export const Priority = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Literal('critical')])
 export const Source = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('alert')])
@@ -56,7 +56,7 @@ export const WorkOrderListQuery = Type.Object({
   engineerId: Type.Optional(Uuid),
   deviceId: Type.Optional(Uuid),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 
 export const CandidatesQuery = Type.Object({

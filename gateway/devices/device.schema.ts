@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng } from '../../core/http/schemas.js'
+import { LatLng, Offset } from '../../core/http/schemas.js'
 
 const AssetCode = Type.String({ minLength: 1, maxLength: 128, pattern: '^\\S(.*\\S)?$' })
 const Model = Type.String({ minLength: 1, maxLength: 128 })
@@ -32,7 +32,7 @@ export const DeviceListQuery = Type.Object({
   model: Type.Optional(Model),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 
 export const CommandBody = Type.Object({

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineRoute, principalOf } from '../../core/http/route.js'
 import type { RouteDefinition } from '../../core/http/route.js'
-import { IdParams } from '../../core/http/schemas.js'
+import { IdParams, Offset } from '../../core/http/schemas.js'
 import type { AlertService } from './alert.service.js'
 
 const AlertQuery = Type.Object({
@@ -10,7 +10,7 @@ const AlertQuery = Type.Object({
   orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   serial: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 const ResolveBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })
 

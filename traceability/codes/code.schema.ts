@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { Offset } from '../../core/http/schemas.js'
 import { GtinText } from '../catalog/catalog.schema.js'
 
 /** GS1 AI 10 (batch/lot): 1–20 characters of CSET 82. */
@@ -10,15 +11,15 @@ export const NewBatchBody = Type.Object({
   lot: Type.Optional(Type.Union([LotText, Type.Null()]))
 }, { additionalProperties: false })
 
-export const BatchParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const BatchParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) })
 export const BatchListQuery = Type.Object({
   gtin: Type.Optional(GtinText),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 
 export const LabelRangeQuery = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Offset,
   limit: Type.Integer({ minimum: 1, default: 210 })
 }, { additionalProperties: false })
 

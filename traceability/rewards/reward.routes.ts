@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineRoute, principalOf, respond } from '../../core/http/route.js'
 import type { RouteDefinition } from '../../core/http/route.js'
-import { IdParams } from '../../core/http/schemas.js'
+import { IdParams, Offset } from '../../core/http/schemas.js'
 import { GtinText } from '../catalog/catalog.schema.js'
 import type { RewardService } from './reward.service.js'
 
@@ -15,7 +15,7 @@ const LedgerQuery = Type.Object({
   beneficiary: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   serial: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 
 export function createRewardRoutes (rewards: RewardService): RouteDefinition[] {

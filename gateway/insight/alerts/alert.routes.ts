@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineRoute, principalOf } from '../../../core/http/route.js'
 import type { RouteDefinition } from '../../../core/http/route.js'
-import { IdParams, Limit, Uuid } from '../../../core/http/schemas.js'
+import { IdParams, Limit, Offset, Uuid } from '../../../core/http/schemas.js'
 import type { Alert } from './alert.js'
 import type { AlertService } from './alert.service.js'
 
@@ -13,7 +13,7 @@ const AlertListQuery = Type.Object({
   deviceId: Type.Optional(Uuid),
   kind: Type.Optional(Type.Union(['threshold', 'anomaly', 'rul', 'fault_code', 'offline'].map((k) => Type.Literal(k)))),
   limit: Limit,
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  offset: Offset
 }, { additionalProperties: false })
 
 const ClearBody = Type.Union([

@@ -1,0 +1,40 @@
+import t from 'tap'
+import { forEachDriver } from '../helpers/database.js'
+import { startTestPlatform } from '../helpers/platform.js'
+import { findNulField } from '../../web/input-guards.js'
+import { near, openOrder } from '../dispatch/fixtures.js'
+
+t.test('the first string or key holding U+0000 is found by its path', async (t) => {
+  t.equal(findNulField({ a: 'x', b: [{ c: 'ok' }, { c: 'y\u0000' }] }, 'body'), 'body.b.1.c')
+  t.equal(findNulField({ 'k\u0000': 1 }, 'body'), 'body.k\\u0000')
+  t.equal(findNulField({ a: 'fine', n: 1, z: null, list: ['a', 'b'] }, 'body'), null)
+  t.equal(findNulField('\u0000', 'query.q'), 'query.q')
+})
+
+forEachDriver(t, 'what the schema let through but the database cannot store is a 400 naming the field, not a 500', async (t, driver) => {
+  const test = await startTestPlatform(driver)
+  t.teardown(() => test.close())
+  const agent = await test.tokenFor('agent')
+  const supervisor = await test.tokenFor('supervisor')
+  const order = await openOrder(test, agent, {})
+  const refused = async (method: string, url: string, body?: unknown): Promise<[number, string, string]> => {
+    const response = await test.request(method, url, { token: agent, body })
+    return [response.status, response.body.code, response.body.field]
+  }
+  const base = { source: 'agent', priority: 'low', problem: 'no cooling', location: near(0, 0) }
+
+  t.same(await refused('GET', `/api/work-orders/urn:uuid:${order.id}`), [400, 'WEB_VALIDATION', 'params.id'], 'a uuid in canonical form only')
+  t.same(await refused('POST', '/api/work-orders', { ...base, preferredEngineerId: `{${order.id}}` }), [400, 'WEB_VALIDATION', 'body.preferredEngineerId'])
+  t.same(await refused('GET', '/api/work-orders?offset=100000000000000000000'), [400, 'WEB_VALIDATION', 'query.offset'])
+  t.same(await refused('POST', '/api/work-orders', { ...base, problem: 'compressor\u0000trips' }), [400, 'WEB_VALIDATION', 'body.problem'])
+  t.same(await refused('POST', '/api/work-orders', { ...base, customer: { name: 'Zhang', note: ['ok', 'a\u0000'] } }), [400, 'WEB_VALIDATION', 'body.customer.note.1'])
+  t.same(await refused('GET', '/api/engineers?q=Wang%00'), [400, 'WEB_VALIDATION', 'query.q'])
+  t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-12-31T23:59:60Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'], 'no clock stores a leap second')
+  t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-02-30T10:00:00Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'])
+
+  // What is valid still goes through.
+  const fine = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, window: { end: '2099-12-31T23:59:59.999+08:00' }, customer: { name: '张三 ✓' } } })
+  t.equal(fine.status, 201)
+  t.equal((await test.request('GET', `/api/work-orders/${order.id.toUpperCase()}`, { token: supervisor })).status, 200, 'upper-case hex is canonical too')
+  t.equal((await test.request('GET', '/api/work-orders?offset=1000000000', { token: supervisor })).status, 200)
+})
