@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../core/http/route.js'
 import type { Logger } from '../core/logger.js'
 import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND, WEB_VALIDATION } from './errors.js'
 import { toErrorBody } from './http-errors.js'
-import { narrowFormats, nulFieldOf } from './input-guards.js'
+import { narrowFormats, unstorableFieldOf } from './input-guards.js'
 
 const BODY_REFUSALS: ReadonlySet<string> = new Set(['WEB_BODY_INVALID', 'WEB_BODY_TOO_LARGE', 'WEB_MEDIA_TYPE'])
 
@@ -74,10 +74,10 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
     const problem = { type: 'about:blank', title: body.error, status: body.statusCode, detail: body.message, instance: request.url.split('?')[0] ?? request.url, ...body }
     void reply.code(body.statusCode).type('application/problem+json').send(problem)
   }
-  // PostgreSQL text cannot hold U+0000: refused before validation, naming the field.
+  // Strings PostgreSQL cannot store (U+0000, lone surrogates): refused before validation, naming the field.
   app.addHook('preValidation', async (request) => {
-    const field = nulFieldOf(request)
-    if (field !== null) throw new WEB_VALIDATION(`${field} contains the character U+0000`).withDetails({ field })
+    const found = unstorableFieldOf(request)
+    if (found !== null) throw new WEB_VALIDATION(`${found.field} ${found.problem}`).withDetails({ field: found.field })
   })
   app.setNotFoundHandler((request, reply) => {
     const { body } = toErrorBody(new WEB_NOT_FOUND(request.method, request.url.split('?')[0] ?? request.url))

@@ -38,26 +38,47 @@ export function narrowFormats (ajv: FormatTarget): void {
   })
 }
 
-/** Where in `value` a string (or key) holds U+0000, which PostgreSQL text cannot store: `body.problem`, `query.q`. */
-export function findNulField (value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null
+/** Lone UTF-16 surrogates: not Unicode text, and refused by PostgreSQL's json (JSON.stringify writes them as `\ud800`). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+export interface Unstorable {
+  field: string
+  problem: string
+}
+
+function problemOf (text: string): string | null {
+  if (text.includes('\u0000')) return 'contains the character U+0000'
+  if (LONE_SURROGATE.test(text)) return 'is not well-formed Unicode (a lone surrogate)'
+  return null
+}
+
+/**
+ * The first string or key in `value` that PostgreSQL cannot store — holding U+0000 (text cannot)
+ * or a lone surrogate (json cannot) — by its path (`body.problem`, `query.q`), or null.
+ */
+export function findUnstorable (value: unknown, path: string, depth = 0): Unstorable | null {
+  if (typeof value === 'string') {
+    const problem = problemOf(value)
+    return problem === null ? null : { field: path, problem }
+  }
   if (value === null || typeof value !== 'object' || depth > 64) return null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNulField(value[i], `${path}.${i}`, depth + 1)
+      const found = findUnstorable(value[i], `${path}.${i}`, depth + 1)
       if (found !== null) return found
     }
     return null
   }
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return `${path}.${key.replaceAll('\u0000', '\\u0000')}`
-    const found = findNulField(item, `${path}.${key}`, depth + 1)
+    const keyProblem = problemOf(key)
+    if (keyProblem !== null) return { field: `${path}.${JSON.stringify(key).slice(1, -1)}`, problem: `(a key) ${keyProblem}` }
+    const found = findUnstorable(item, `${path}.${key}`, depth + 1)
     if (found !== null) return found
   }
   return null
 }
 
-/** The first field of the request holding U+0000, or null. */
-export function nulFieldOf (request: FastifyRequest): string | null {
-  return findNulField(request.params, 'params') ?? findNulField(request.query, 'query') ?? findNulField(request.body, 'body')
+/** The first field of the request the database could not store, or null. */
+export function unstorableFieldOf (request: FastifyRequest): Unstorable | null {
+  return findUnstorable(request.params, 'params') ?? findUnstorable(request.query, 'query') ?? findUnstorable(request.body, 'body')
 }

@@ -1,14 +1,18 @@
 import t from 'tap'
 import { forEachDriver } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
-import { findNulField } from '../../web/input-guards.js'
+import { findUnstorable } from '../../web/input-guards.js'
 import { near, openOrder } from '../dispatch/fixtures.js'
 
-t.test('the first string or key holding U+0000 is found by its path', async (t) => {
-  t.equal(findNulField({ a: 'x', b: [{ c: 'ok' }, { c: 'y\u0000' }] }, 'body'), 'body.b.1.c')
-  t.equal(findNulField({ 'k\u0000': 1 }, 'body'), 'body.k\\u0000')
-  t.equal(findNulField({ a: 'fine', n: 1, z: null, list: ['a', 'b'] }, 'body'), null)
-  t.equal(findNulField('\u0000', 'query.q'), 'query.q')
+t.test('the first string or key the database cannot store is found by its path', async (t) => {
+  const fieldOf = (value: unknown, path = 'body'): string | null => findUnstorable(value, path)?.field ?? null
+  t.equal(fieldOf({ a: 'x', b: [{ c: 'ok' }, { c: 'y\u0000' }] }), 'body.b.1.c')
+  t.equal(fieldOf({ 'k\u0000': 1 }), 'body.k\\u0000')
+  t.equal(fieldOf({ a: 'fine', n: 1, z: null, list: ['a', 'b'], emoji: '🔧 张三' }), null, 'surrogate pairs are fine')
+  t.equal(fieldOf('\u0000', 'query.q'), 'query.q')
+  t.equal(fieldOf({ reason: 'x\ud800' }), 'body.reason')
+  t.equal(fieldOf({ reason: '\udc00y' }), 'body.reason')
+  t.match(findUnstorable({ reason: '\ud83d' }, 'body'), { problem: /lone surrogate/ })
 })
 
 forEachDriver(t, 'what the schema let through but the database cannot store is a 400 naming the field, not a 500', async (t, driver) => {
@@ -29,6 +33,7 @@ forEachDriver(t, 'what the schema let through but the database cannot store is a
   t.same(await refused('POST', '/api/work-orders', { ...base, problem: 'compressor\u0000trips' }), [400, 'WEB_VALIDATION', 'body.problem'])
   t.same(await refused('POST', '/api/work-orders', { ...base, customer: { name: 'Zhang', note: ['ok', 'a\u0000'] } }), [400, 'WEB_VALIDATION', 'body.customer.note.1'])
   t.same(await refused('GET', '/api/engineers?q=Wang%00'), [400, 'WEB_VALIDATION', 'query.q'])
+  t.same(await refused('POST', `/api/work-orders/${order.id}/cancel`, { reason: 'dup\ud800' }), [400, 'WEB_VALIDATION', 'body.reason'], 'a lone surrogate, which json cannot hold')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-12-31T23:59:60Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'], 'no clock stores a leap second')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-02-30T10:00:00Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'])
 
