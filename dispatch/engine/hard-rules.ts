@@ -52,9 +52,17 @@ const available: HardRule = {
   explain: ({ engineer }) => engineer.status !== 'available' ? `status is ${engineer.status}` : 'already holds an active work order'
 }
 
+/**
+ * A skill's level, or a part's units on the van, by own key only: a skill or part named
+ * `constructor` or `toString` must not be found on every object.
+ */
+export function ownCount (record: Readonly<Record<string, number>>, key: string): number {
+  return Object.hasOwn(record, key) ? record[key] ?? 0 : 0
+}
+
 /** The first required skill the engineer lacks or holds below the level needed, or null. */
 function unmetSkill ({ engineer, order }: HardRuleInput): SkillRequirement | null {
-  for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return need
+  for (const need of order.requiredSkills) if (ownCount(engineer.skills, need.skill) < need.level) return need
   return null
 }
 
@@ -64,7 +72,7 @@ const skills: HardRule = {
   explain: (input) => {
     const need = unmetSkill(input)
     if (need === null) return 'has every skill required'
-    const level = input.engineer.skills[need.skill] ?? 0
+    const level = ownCount(input.engineer.skills, need.skill)
     return level === 0 ? `lacks skill ${need.skill}` : `${need.skill} level ${level} < ${need.level}`
   }
 }
@@ -123,7 +131,7 @@ function missingPart ({ engineer, order }: HardRuleInput, context: HardRuleConte
   const needs = countPartsOnce(order.requiredParts)
   for (let i = 0; i < needs.length; i++) {
     const { part, quantity } = needs[i] as PartNeed
-    if ((engineer.vanStock[part] ?? 0) + (context.dealerParts.get(part) ?? 0) >= quantity) continue
+    if (ownCount(engineer.vanStock, part) + (context.dealerParts.get(part) ?? 0) >= quantity) continue
     return part
   }
   return null

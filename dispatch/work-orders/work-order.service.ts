@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../core/db/database.js'
 import type { EventBus } from '../../core/event-bus.js'
 import type { AccessScope } from '../access.js'
 import type { EngineerPool } from '../engine/engineer-pool.js'
-import { countParts } from '../engine/hard-rules.js'
+import { countParts, ownCount } from '../engine/hard-rules.js'
 import type { RuleViolation } from '../engine/hard-rules.js'
 import { createEngineerRepository, toSnapshot } from '../engineers/engineer.repository.js'
 import type { Engineer } from '../engineers/engineer.repository.js'
@@ -290,7 +290,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const partsUsed = report.partsUsed ?? []
       const snapshot = pool.get(engineerId)
       const stockUsed = report.stockUsed === undefined
-        ? new Map([...countParts(order.requiredParts)].filter(([part]) => (snapshot?.vanStock[part] ?? 0) > 0))
+        ? new Map([...countParts(order.requiredParts)].filter(([part]) => snapshot !== undefined && ownCount(snapshot.vanStock, part) > 0))
         : new Map(report.stockUsed.map((item) => [item.partNumber, item.quantity]))
       const { order: completed, engineer } = await move('complete', order, actorOf(principal),
         { resolvedAt: new Date(now()), completionNotes: report.notes ?? null, partsUsed },

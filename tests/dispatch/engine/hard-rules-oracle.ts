@@ -30,7 +30,7 @@ function localMondayMinutes (now: number): { day: number, minute: number } {
 export function oracleAllows (engineer: EngineerSnapshot, order: OrderDemand, now: number, defaultMaxKm: number, dealerParts: ReadonlyMap<string, number> = new Map()): boolean {
   if (engineer.status !== 'available' || engineer.activeOrderId !== null) return false
   if (order.rejectedBy.includes(engineer.id)) return false
-  for (const need of order.requiredSkills) if ((engineer.skills[need.skill] ?? 0) < need.level) return false
+  for (const need of order.requiredSkills) if ((Object.hasOwn(engineer.skills, need.skill) ? engineer.skills[need.skill] ?? 0 : 0) < need.level) return false
   const from = engineer.position ?? engineer.home
   if (from === null) return false
   if (oracleKm(from, order.location) > (engineer.maxDistanceKm ?? defaultMaxKm)) return false
@@ -52,6 +52,6 @@ export function oracleAllows (engineer: EngineerSnapshot, order: OrderDemand, no
   }
   const need = new Map<string, number>()
   for (const part of order.requiredParts) need.set(part, (need.get(part) ?? 0) + 1)
-  for (const [part, quantity] of need) if ((engineer.vanStock[part] ?? 0) + (dealerParts.get(part) ?? 0) < quantity) return false
+  for (const [part, quantity] of need) if ((Object.hasOwn(engineer.vanStock, part) ? engineer.vanStock[part] ?? 0 : 0) + (dealerParts.get(part) ?? 0) < quantity) return false
   return true
 }

@@ -29,6 +29,11 @@ t.test('each hard rule refuses with its name and reason', async (t) => {
   t.same(check({}, { rejectedBy: ['e1'] }), { rule: 'not_rejected', reason: 'rejected this order before' })
   t.same(check({ skills: { hvac: 1 } }), { rule: 'skills', reason: 'hvac level 1 < 2' })
   t.same(check({ skills: {} }), { rule: 'skills', reason: 'lacks skill hvac' })
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    t.same(check({}, { requiredSkills: [{ skill: name, level: 1 }] }), { rule: 'skills', reason: `lacks skill ${name}` }, `a skill named ${name} is not found on every object`)
+    t.equal(passesHardRules({ engineer, order: { ...order, requiredSkills: [{ skill: name, level: 1 }] }, distanceKm: 1.4 }, context()), false)
+    t.same(check({}, { requiredParts: [name] }), { rule: 'parts', reason: `part ${name} not on the van nor at a nearby dealer` })
+  }
   t.same(check({}, {}, NOW, 60), { rule: 'reach', reason: '60.0 km away, more than 50 km' })
   t.same(check({ maxDistanceKm: 1 }), { rule: 'reach', reason: '1.4 km away, more than 1 km' })
   t.same(check({}, { location: { lat: 31.35, lng: 121.46 } }), { rule: 'reach', reason: 'outside territory' })
