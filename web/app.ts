@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../core/http/route.js'
 import type { Logger } from '../core/logger.js'
 import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND, WEB_VALIDATION } from './errors.js'
 import { toErrorBody } from './http-errors.js'
-import { narrowFormats, unstorableFieldOf } from './input-guards.js'
+import { narrowFormats, nonFiniteFieldOf, unstorableFieldOf } from './input-guards.js'
 
 const BODY_REFUSALS: ReadonlySet<string> = new Set(['WEB_BODY_INVALID', 'WEB_BODY_TOO_LARGE', 'WEB_MEDIA_TYPE'])
 
@@ -78,6 +78,11 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
   app.addHook('preValidation', async (request) => {
     const found = unstorableFieldOf(request)
     if (found !== null) throw new WEB_VALIDATION(`${found.field} ${found.problem}`).withDetails({ field: found.field })
+  })
+  // After validation, which coerces "Infinity" to a number and does not bound it.
+  app.addHook('preHandler', async (request) => {
+    const field = nonFiniteFieldOf(request)
+    if (field !== null) throw new WEB_VALIDATION(`${field} must be a finite number`).withDetails({ field })
   })
   app.setNotFoundHandler((request, reply) => {
     const { body } = toErrorBody(new WEB_NOT_FOUND(request.method, request.url.split('?')[0] ?? request.url))

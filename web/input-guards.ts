@@ -82,3 +82,30 @@ export function findUnstorable (value: unknown, path: string, depth = 0): Unstor
 export function unstorableFieldOf (request: FastifyRequest): Unstorable | null {
   return findUnstorable(request.params, 'params') ?? findUnstorable(request.query, 'query') ?? findUnstorable(request.body, 'body')
 }
+
+/**
+ * The first number in `value` that is not finite. JSON has no Infinity, but `1e400` parses to it, and
+ * ajv coerces the strings "Infinity" and "1e400" in a query to ±Infinity and skips minimum/maximum
+ * for them; the database cannot store it (or stores JSON null).
+ */
+export function findNonFinite (value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path
+  if (value === null || typeof value !== 'object' || depth > 64) return null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNonFinite(value[i], `${path}.${i}`, depth + 1)
+      if (found !== null) return found
+    }
+    return null
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = findNonFinite(item, `${path}.${key}`, depth + 1)
+    if (found !== null) return found
+  }
+  return null
+}
+
+/** The first field of the validated (and coerced) request holding a number that is not finite, or null. */
+export function nonFiniteFieldOf (request: FastifyRequest): string | null {
+  return findNonFinite(request.params, 'params') ?? findNonFinite(request.query, 'query') ?? findNonFinite(request.body, 'body')
+}

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { forEachDriver } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
-import { findUnstorable } from '../../web/input-guards.js'
+import { findNonFinite, findUnstorable } from '../../web/input-guards.js'
 import { near, openOrder } from '../dispatch/fixtures.js'
 
 t.test('the first string or key the database cannot store is found by its path', async (t) => {
@@ -13,6 +13,13 @@ t.test('the first string or key the database cannot store is found by its path',
   t.equal(fieldOf({ reason: 'x\ud800' }), 'body.reason')
   t.equal(fieldOf({ reason: '\udc00y' }), 'body.reason')
   t.match(findUnstorable({ reason: '\ud83d' }, 'body'), { problem: /lone surrogate/ })
+})
+
+t.test('the first number that is not finite is found by its path', async (t) => {
+  t.equal(findNonFinite({ a: 1, b: [{ lat: 2 }, { lat: Infinity }] }, 'body'), 'body.b.1.lat')
+  t.equal(findNonFinite({ a: -Infinity }, 'body'), 'body.a')
+  t.equal(findNonFinite({ a: NaN }, 'body'), 'body.a')
+  t.equal(findNonFinite({ a: 1.5, b: 'Infinity', c: [0, -1e308] }, 'body'), null)
 })
 
 forEachDriver(t, 'what the schema let through but the database cannot store is a 400 naming the field, not a 500', async (t, driver) => {
@@ -36,6 +43,14 @@ forEachDriver(t, 'what the schema let through but the database cannot store is a
   t.same(await refused('POST', `/api/work-orders/${order.id}/cancel`, { reason: 'dup\ud800' }), [400, 'WEB_VALIDATION', 'body.reason'], 'a lone surrogate, which json cannot hold')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-12-31T23:59:60Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'], 'no clock stores a leap second')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-02-30T10:00:00Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'])
+
+  t.same(await refused('GET', '/api/work-orders?limit=Infinity'), [400, 'WEB_VALIDATION', 'query.limit'], 'ajv coerces "Infinity" and skips the bounds')
+  t.same(await refused('GET', '/api/work-orders?offset=1e400'), [400, 'WEB_VALIDATION', 'query.offset'])
+  const admin = await test.tokenFor('admin')
+  const sla = await test.request('PUT', '/api/dispatch/policies/sla', { token: admin, body: { contract: 'gold', priority: 'high', respondMinutes: 'Infinity', arriveMinutes: 60, resolveMinutes: 240 } })
+  t.same([sla.status, sla.body.code, sla.body.field], [400, 'WEB_VALIDATION', 'body.respondMinutes'])
+  const located = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, location: { lat: 'Infinity', lng: 121 } } })
+  t.same([located.status, located.body.code, located.body.field], [400, 'WEB_VALIDATION', 'body.location.lat'])
 
   // What is valid still goes through.
   const fine = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, window: { end: '2099-12-31T23:59:59.999+08:00' }, customer: { name: '张三 ✓' } } })
