@@ -44,6 +44,8 @@ export const DSP_TIMEZONE_INVALID = createError<[string]>(
   'DSP_TIMEZONE_INVALID', '%s is not an IANA time zone (e.g. Asia/Shanghai)', 400)
 export const DSP_WINDOW_INVALID = createError(
   'DSP_WINDOW_INVALID', 'window.end must be after window.start and in the future', 400)
+export const DSP_WINDOW_TOO_FAR = createError<[number]>(
+  'DSP_WINDOW_TOO_FAR', 'a visit window must open and end within %s days from now', 400)
 export const DSP_STATUS_RESERVED = createError(
   'DSP_STATUS_RESERVED', 'busy is set by the platform while an engineer holds a work order; choose off, available or on_break', 400)
 export const DSP_ASSET_UNKNOWN = createError<[string]>(

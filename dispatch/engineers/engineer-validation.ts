@@ -1,3 +1,5 @@
+import { DatabaseError } from '../../core/db/database.js'
+import type { Queryable } from '../../core/db/database.js'
 import { isValidTimezone, parseClockMinutes } from '../engine/shift-clock.js'
 import type { ShiftWindow, Territory } from '../engine/types.js'
 import { DSP_SHIFT_INVALID, DSP_TERRITORY_INVALID, DSP_TIMEZONE_INVALID } from '../errors.js'
@@ -30,6 +32,20 @@ export function checkShifts (shifts: readonly ShiftWindow[] | undefined, field: 
   })
 }
 
-export function checkTimezone (timezone: string | undefined, field: string): void {
-  if (timezone !== undefined && !isValidTimezone(timezone)) throw new DSP_TIMEZONE_INVALID(timezone).withDetails({ field })
+/** PostgreSQL's invalid_parameter_value, as `AT TIME ZONE` raises it for a zone it does not know. */
+const INVALID_PARAMETER_VALUE = '22023'
+
+/**
+ * A time zone both clocks know: the engine's (Intl) and the database's, which counts jobs today in
+ * the engineer's zone. They differ on a few retired names (`US/Pacific-New`), which Intl accepts.
+ */
+export async function checkTimezone (db: Queryable, timezone: string | undefined, field: string): Promise<void> {
+  if (timezone === undefined) return
+  if (!isValidTimezone(timezone)) throw new DSP_TIMEZONE_INVALID(timezone).withDetails({ field })
+  try {
+    await db.query('SELECT now() AT TIME ZONE $1::text AS local', [timezone])
+  } catch (error) {
+    if (error instanceof DatabaseError && error.code === INVALID_PARAMETER_VALUE) throw new DSP_TIMEZONE_INVALID(timezone).withDetails({ field })
+    throw error
+  }
 }

@@ -87,7 +87,7 @@ export function createEngineerService (deps: EngineerServiceDeps) {
     async create (input: NewEngineer): Promise<Engineer> {
       checkTerritory(input.territory, 'body.territory')
       checkShifts(input.shifts, 'body.shifts')
-      checkTimezone(input.timezone, 'body.timezone')
+      await checkTimezone(db, input.timezone, 'body.timezone')
       await checkLinks(input, null)
       const engineer = await repo.insert({
         id: randomUUID(),
@@ -163,7 +163,7 @@ export function createEngineerService (deps: EngineerServiceDeps) {
     async update (id: string, changes: EngineerChanges): Promise<Engineer> {
       checkTerritory(changes.territory, 'body.territory')
       checkShifts(changes.shifts, 'body.shifts')
-      checkTimezone(changes.timezone, 'body.timezone')
+      await checkTimezone(db, changes.timezone, 'body.timezone')
       await checkLinks(changes, id)
       const engineer = await repo.update(id, changes, new Date(now())).catch((error: unknown) => userTaken(error, changes.userId))
       if (engineer === null) throw new DSP_ENGINEER_NOT_FOUND(id)

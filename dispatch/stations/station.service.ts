@@ -35,7 +35,7 @@ export function createStationService (deps: { db: Database, now: () => number })
       for (const station of await repo.list()) remember(station)
     },
     async create (input: NewStation): Promise<Station> {
-      checkTimezone(input.timezone, 'body.timezone')
+      await checkTimezone(deps.db, input.timezone, 'body.timezone')
       return await repo.insert({
         id: randomUUID(), code: input.code, name: input.name, orgId: input.orgId ?? null, location: input.location,
         address: input.address ?? '', timezone: input.timezone ?? 'UTC'
@@ -48,7 +48,7 @@ export function createStationService (deps: { db: Database, now: () => number })
     },
     list: async (): Promise<Station[]> => await repo.list(),
     async update (id: string, changes: StationChanges): Promise<Station> {
-      checkTimezone(changes.timezone, 'body.timezone')
+      await checkTimezone(deps.db, changes.timezone, 'body.timezone')
       const station = await repo.update(id, changes, new Date(deps.now())).catch((error: unknown) => codeTaken(error, changes.code))
       if (station === null) throw new DSP_STATION_NOT_FOUND(id)
       return remember(station)

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { LatLng, Priority, SkillRequirement } from '../engine/types.js'
-import { DSP_DEVICE_UNKNOWN, DSP_LOCATION_REQUIRED, DSP_WINDOW_INVALID } from '../errors.js'
+import { DSP_DEVICE_UNKNOWN, DSP_LOCATION_REQUIRED, DSP_WINDOW_INVALID, DSP_WINDOW_TOO_FAR } from '../errors.js'
 import type { AutoDispatchTable } from '../policies/policy.repository.js'
 import type { DeviceDirectory, DirectoryDevice } from '../ports.js'
 import { computeDeadlines, DEFAULT_CONTRACT, findTargets } from '../sla/sla-policy.js'
@@ -49,6 +49,9 @@ export function normaliseSkills (skills: ReadonlyArray<string | SkillRequirement
   return [...merged].map(([skill, level]) => ({ skill, level }))
 }
 
+/** How far ahead a visit window may lie: a year and a day (a yearly service booked on its anniversary). */
+export const WINDOW_HORIZON_DAYS = 366
+
 const toDate = (value: string | number | null | undefined): Date | null =>
   value === null || value === undefined ? null : new Date(value)
 
@@ -94,6 +97,10 @@ export async function prepareWorkOrder (request: WorkOrderRequest, actor: Actor,
   }
   // A visit window already over could never be met: its deadlines would be breached on creation.
   if (windowEnd !== null && windowEnd.getTime() <= deps.now()) throw new DSP_WINDOW_INVALID().withDetails({ field: 'body.window.end' })
+  // A booking is for the coming year; its deadlines (up to a year more) must be instants the database holds.
+  for (const [bound, field] of [[windowStart, 'body.window.start'], [windowEnd, 'body.window.end']] as const) {
+    if (bound !== null && bound.getTime() > deps.now() + WINDOW_HORIZON_DAYS * 86_400_000) throw new DSP_WINDOW_TOO_FAR(WINDOW_HORIZON_DAYS).withDetails({ field })
+  }
 
   const customer = customerOf(request, actor, device)
   const contract = typeof customer.contract === 'string' && customer.contract !== '' ? customer.contract : DEFAULT_CONTRACT

@@ -23,7 +23,13 @@ forEachDriver(t, 'bad input is refused with a coded error naming the field', asy
     [400, 'DSP_WINDOW_INVALID', 'body.window.end'])
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { start: '2026-11-22T10:00:00Z', end: '2026-11-22T12:00:00Z' } }, agent),
     [400, 'DSP_WINDOW_INVALID', 'body.window.end'], 'a window already over')
+  t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { start: '9999-12-30T00:00:00Z' } }, agent),
+    [400, 'DSP_WINDOW_TOO_FAR', 'body.window.start'], 'a visit more than a year ahead')
+  t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), window: { end: '2028-01-01T00:00:00Z' } }, agent),
+    [400, 'DSP_WINDOW_TOO_FAR', 'body.window.end'])
   t.same(await refused('POST', '/api/work-orders', { ...order, location: near(0, 0), priority: 'urgent' }, agent), [400, 'WEB_VALIDATION', 'body.priority'])
+  t.same(await refused('POST', '/api/engineers', { name: 'X', timezone: 'US/Pacific-New' }), [400, 'DSP_TIMEZONE_INVALID', 'body.timezone'], 'a zone the clock knows but the database does not')
+  t.same(await refused('POST', '/api/stations', { code: 'ST-TZ', name: 'X', location: near(0, 0), timezone: 'US/Pacific-New' }), [400, 'DSP_TIMEZONE_INVALID', 'body.timezone'])
   t.same(await refused('POST', '/api/engineers', { name: 'X', timezone: 'Mars/Olympus' }), [400, 'DSP_TIMEZONE_INVALID', 'body.timezone'])
   t.same(await refused('POST', '/api/engineers', { name: 'X', shifts: [{ days: [1], start: '25:00', end: '08:00' }] }), [400, 'DSP_SHIFT_INVALID', 'body.shifts[0].start'])
   t.same(await refused('POST', '/api/engineers', { name: 'X', territory: { type: 'Polygon', coordinates: [[[121, 31], [121.1, 31], [121.1, 31.1], [121, 31.2]]] } }),
