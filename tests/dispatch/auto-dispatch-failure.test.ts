@@ -1,5 +1,6 @@
 import t from 'tap'
-import type { Database } from '../../core/db/database.js'
+import type { Test } from 'tap'
+import type { Database, DriverName } from '../../core/db/database.js'
 import { forEachDriver, openTestDatabase } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
 import { addEngineer, createClock, near, openOrder } from './fixtures.js'
@@ -7,17 +8,16 @@ import { addEngineer, createClock, near, openOrder } from './fixtures.js'
 /** The outlet-stock read dispatch makes for orders that need parts (traceability's channel inventory). */
 const isOutletStockRead = (sql: string): boolean => sql.includes('trace_code_state s ON s.holder_org_id')
 
-forEachDriver(t, 'an auto-dispatch round that fails after the order is stored answers with the stored order, and the next round sends it', async (t, driver) => {
+/**
+ * The platform on a database whose outlet-stock reads throw while `failing(partNumbers)` says so,
+ * with auto-dispatch on for agents' high-priority orders.
+ */
+async function startWithStockReads (t: Test, driver: DriverName, failing: (partNumbers: readonly string[]) => boolean) {
   const opened = await openTestDatabase(driver, { migrate: false, template: true })
-  let stockReadsFail = false
-  let failedReads = 0
   const db: Database = {
     ...opened.db,
     async query<Row> (sql: string, params?: readonly unknown[]) {
-      if (stockReadsFail && isOutletStockRead(sql)) {
-        failedReads++
-        throw new Error('connection to the database lost')
-      }
+      if (isOutletStockRead(sql) && failing(params?.[1] as string[])) throw new Error('stock read failed')
       return await opened.db.query<Row>(sql, params)
     }
   }
@@ -28,6 +28,16 @@ forEachDriver(t, 'an auto-dispatch round that fails after the order is stored an
   const agent = await test.tokenFor('agent')
   const admin = await test.tokenFor('admin')
   t.equal((await test.request('PUT', '/api/dispatch/policies/auto-dispatch', { token: admin, body: { source: 'agent', priority: 'high', enabled: true } })).status, 200)
+  return { test, supervisor, agent }
+}
+
+forEachDriver(t, 'an auto-dispatch round that fails after the order is stored answers with the stored order, and the next round sends it', async (t, driver) => {
+  let stockReadsFail = false
+  let failedReads = 0
+  const { test, supervisor, agent } = await startWithStockReads(t, driver, () => {
+    if (stockReadsFail) failedReads++
+    return stockReadsFail
+  })
   const wang = await addEngineer(test, supervisor, { name: 'Wang Wei', at: near(1, 0), vanStock: { 'P-7': 1 } })
   const li = await addEngineer(test, supervisor, { name: 'Li Na', at: near(3, 0), vanStock: { 'P-7': 1 } })
 
@@ -56,22 +66,8 @@ forEachDriver(t, 'an auto-dispatch round that fails after the order is stored an
 })
 
 forEachDriver(t, 'an order whose parts stock cannot be read waits; the periodic round still sends the others', async (t, driver) => {
-  const opened = await openTestDatabase(driver, { migrate: false, template: true })
   // Reads of the outlet stock for part P-9 fail (say, a malformed row for it); other reads work.
-  const db: Database = {
-    ...opened.db,
-    async query<Row> (sql: string, params?: readonly unknown[]) {
-      if (isOutletStockRead(sql) && (params?.[1] as string[] | undefined)?.includes('P-9') === true) throw new Error('stock read failed')
-      return await opened.db.query<Row>(sql, params)
-    }
-  }
-  const clock = createClock()
-  const test = await startTestPlatform(driver, { now: clock.now, db, env: { DISPATCH_SLA_CHECK_INTERVAL_S: '3600', DISPATCH_AUTO_RETRY_S: '3600' } })
-  t.teardown(async () => { await test.close(); await opened.close() })
-  const supervisor = await test.tokenFor('supervisor')
-  const agent = await test.tokenFor('agent')
-  const admin = await test.tokenFor('admin')
-  await test.request('PUT', '/api/dispatch/policies/auto-dispatch', { token: admin, body: { source: 'agent', priority: 'high', enabled: true } })
+  const { test, supervisor, agent } = await startWithStockReads(t, driver, (partNumbers) => partNumbers.includes('P-9'))
   // Both orders arrive while nobody is free, so both wait in the queue.
   const stuck = await openOrder(test, agent, { priority: 'high', requiredParts: ['P-9'] })
   const plain = await openOrder(test, agent, { priority: 'high', location: near(0.5, 0) })
