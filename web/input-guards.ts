@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 
 /**
- * What a JSON Schema lets through but the database would refuse, checked before validation so the
+ * What a JSON Schema lets through but the database would refuse, checked around validation so the
  * client gets a 400 naming the field instead of a 500 from the database.
  */
 
@@ -52,35 +52,61 @@ function problemOf (text: string): string | null {
   return null
 }
 
-/**
- * The first string or key in `value` that PostgreSQL cannot store — holding U+0000 (text cannot)
- * or a lone surrogate (json cannot) — by its path (`body.problem`, `query.q`), or null.
- */
-export function findUnstorable (value: unknown, path: string, depth = 0): Unstorable | null {
-  if (typeof value === 'string') {
-    const problem = problemOf(value)
-    return problem === null ? null : { field: path, problem }
-  }
-  if (value === null || typeof value !== 'object' || depth > 64) return null
+/** What a walk looks for: a leaf (string, number, …) or an object key that is wrong, and why. */
+interface Search<T> {
+  leaf (value: unknown, path: string): T | null
+  key? (key: string, path: string): T | null
+}
+
+/** The first finding of `search` in `value`, depth first, paths as `body.customer.name`, `body.items.1`. */
+function findFirst<T> (value: unknown, path: string, search: Search<T>, depth = 0): T | null {
+  if (value === null || typeof value !== 'object') return search.leaf(value, path)
+  if (depth > 64) return null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], `${path}.${i}`, depth + 1)
+      const found = findFirst(value[i], `${path}.${i}`, search, depth + 1)
       if (found !== null) return found
     }
     return null
   }
   for (const [key, item] of Object.entries(value)) {
-    const keyProblem = problemOf(key)
-    if (keyProblem !== null) return { field: `${path}.${JSON.stringify(key).slice(1, -1)}`, problem: `(a key) ${keyProblem}` }
-    const found = findUnstorable(item, `${path}.${key}`, depth + 1)
+    const found = search.key?.(key, path) ?? findFirst(item, `${path}.${key}`, search, depth + 1)
     if (found !== null) return found
   }
   return null
 }
 
+/** The first finding in the request's params, then query, then body. */
+function findInRequest<T> (request: FastifyRequest, search: Search<T>): T | null {
+  return findFirst(request.params, 'params', search) ?? findFirst(request.query, 'query', search) ?? findFirst(request.body, 'body', search)
+}
+
+const UNSTORABLE: Search<Unstorable> = {
+  leaf (value, path) {
+    const problem = typeof value === 'string' ? problemOf(value) : null
+    return problem === null ? null : { field: path, problem }
+  },
+  key (key, path) {
+    const problem = problemOf(key)
+    return problem === null ? null : { field: `${path}.${JSON.stringify(key).slice(1, -1)}`, problem: `(a key) ${problem}` }
+  }
+}
+
+/**
+ * The first string or key in `value` that PostgreSQL cannot store — holding U+0000 (text cannot)
+ * or a lone surrogate (json cannot) — by its path (`body.problem`, `query.q`), or null.
+ */
+export function findUnstorable (value: unknown, path: string): Unstorable | null {
+  return findFirst(value, path, UNSTORABLE)
+}
+
 /** The first field of the request the database could not store, or null. */
 export function unstorableFieldOf (request: FastifyRequest): Unstorable | null {
-  return findUnstorable(request.params, 'params') ?? findUnstorable(request.query, 'query') ?? findUnstorable(request.body, 'body')
+  return findInRequest(request, UNSTORABLE)
+}
+
+const NON_FINITE: Search<string> = {
+  leaf: (value, path) => typeof value === 'number' && !Number.isFinite(value) ? path : null
 }
 
 /**
@@ -88,24 +114,11 @@ export function unstorableFieldOf (request: FastifyRequest): Unstorable | null {
  * ajv coerces the strings "Infinity" and "1e400" in a query to ±Infinity and skips minimum/maximum
  * for them; the database cannot store it (or stores JSON null).
  */
-export function findNonFinite (value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : path
-  if (value === null || typeof value !== 'object' || depth > 64) return null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNonFinite(value[i], `${path}.${i}`, depth + 1)
-      if (found !== null) return found
-    }
-    return null
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const found = findNonFinite(item, `${path}.${key}`, depth + 1)
-    if (found !== null) return found
-  }
-  return null
+export function findNonFinite (value: unknown, path: string): string | null {
+  return findFirst(value, path, NON_FINITE)
 }
 
 /** The first field of the validated (and coerced) request holding a number that is not finite, or null. */
 export function nonFiniteFieldOf (request: FastifyRequest): string | null {
-  return findNonFinite(request.params, 'params') ?? findNonFinite(request.query, 'query') ?? findNonFinite(request.body, 'body')
+  return findInRequest(request, NON_FINITE)
 }
