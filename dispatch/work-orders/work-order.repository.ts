@@ -295,7 +295,8 @@ export function createWorkOrderRepository (db: Queryable) {
 
     /**
      * Completed orders with a milestone reached after its deadline and no breach flag for it: those
-     * whose check had not run when the platform stopped (the partial index holds only these).
+     * whose check had not run when the platform stopped. The WHERE clause is, word for word, the
+     * predicate of the partial index in migration 0005, so the planner reads that index; change both together.
      */
     async listCompletedLateUnflagged (): Promise<WorkOrder[]> {
       const { rows } = await db.query<WorkOrderRow>(
