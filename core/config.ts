@@ -26,7 +26,7 @@ export const configVariables = {
   INGEST_MAX_LAG_S: { schema: { type: 'number', minimum: 0 }, default: 10, doc: 'while the broker is saturated, readings may wait this long in the spool before the drainer takes CPU from it' },
   TELEMETRY_MAX_PAYLOAD_BYTES: { schema: { type: 'integer', minimum: 256 }, default: 262144, doc: 'largest telemetry or event payload accepted; larger ones are dead-lettered' },
   TELEMETRY_MAX_FUTURE_S: { schema: { type: 'integer', minimum: 0 }, default: 86400, doc: 'how far ahead of server time a reading timestamp may be' },
-  TELEMETRY_RETENTION_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 400, doc: 'TimescaleDB retention policy for raw telemetry' },
+  TELEMETRY_RETENTION_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 400, doc: 'TimescaleDB retention policy for raw telemetry; readings older than this are refused (dead letter)' },
   TELEMETRY_COMPRESS_AFTER_DAYS: { schema: { type: 'integer', minimum: 1 }, default: 7, doc: 'TimescaleDB compression policy for raw telemetry' },
   DEAD_LETTER_MAX_BYTES: { schema: { type: 'integer', minimum: 64, maximum: 1048576 }, default: 4096, doc: 'bytes of a rejected payload kept in the dead-letter table' },
   MAINTENANCE_INTERVAL_S: { schema: { type: 'integer', minimum: 1 }, default: 300, doc: 'how often compression, retention and aggregate jobs run' },

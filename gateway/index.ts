@@ -63,7 +63,11 @@ export async function createGateway (ctx: ModuleContext) {
     spool: config.spool,
     batchPoints: config.ingest.batchPoints,
     maxLagMs: config.ingest.maxLagMs,
-    limits: { maxPayloadBytes: config.telemetry.maxPayloadBytes, maxFutureMicros: config.telemetry.maxFutureSeconds * 1e6 },
+    limits: {
+      maxPayloadBytes: config.telemetry.maxPayloadBytes,
+      maxFutureMicros: config.telemetry.maxFutureSeconds * 1e6,
+      maxAgeMicros: config.telemetry.retentionDays * 86_400e6
+    },
     deadLetterMaxBytes: config.deadLetter.maxPayloadBytes,
     now
   })

@@ -100,7 +100,32 @@ export async function createIngestService (options: IngestOptions) {
     return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refused(parsed)
   }
 
-  const decodeSpooled = (spooled: SpooledRecord): DrainItem => toDrainItem(decodeRecord(spooled.body), spooled)
+  /**
+   * Never throws: a message the parser fails on (a bug, not a bad payload — those are rejections)
+   * becomes a dead letter, and a frame that cannot even be decoded is set aside in UNSTORABLE_FILE;
+   * either way the drain moves on instead of failing on the same frame forever.
+   */
+  const decodeSpooled = (spooled: SpooledRecord): DrainItem => {
+    let record: SpoolRecord
+    try {
+      record = decodeRecord(spooled.body)
+    } catch (error) {
+      logger.error({ err: error, at: spooled.end }, 'ingest: a spooled frame could not be decoded; it is set aside')
+      metrics.unstorable.inc()
+      fs.appendFileSync(path.join(options.spool.dir, UNSTORABLE_FILE), JSON.stringify({ frame: spooled.body, error: (error as Error).message, at: new Date(now()).toISOString() }, jsonBytes) + '\n')
+      return { kind: 'events', end: spooled.end, bytes: spooled.bytes, deviceId: '', events: [] }
+    }
+    try {
+      return toDrainItem(record, spooled)
+    } catch (error) {
+      logger.error({ err: error, deviceId: record.deviceId }, 'ingest: parsing a spooled message failed; it is kept as a dead letter')
+      return {
+        end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic,
+        code: 'GW_PAYLOAD_INVALID', reason: `payload could not be parsed: ${(error as Error).message.slice(0, 200)}`,
+        payload: truncate(record.payload), originalSize: record.payload.length
+      }
+    }
+  }
 
   const notifyListeners = (deviceId: string, readings: readonly Reading[]): void => {
     for (const listener of listeners) {
@@ -120,6 +145,7 @@ export async function createIngestService (options: IngestOptions) {
         metrics.readings.inc(item.readings.length)
         notifyListeners(item.deviceId, item.readings)
       } else if (item.kind === 'events') {
+        if (item.events.length === 0) continue // a frame set aside (decodeSpooled)
         acceptedEvents.inc()
         for (const event of item.events) options.bus.publish('device.event_received', { deviceId: item.deviceId, ...event })
       } else {

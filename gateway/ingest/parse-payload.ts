@@ -14,6 +14,11 @@ export interface PayloadLimits {
   maxPayloadBytes: number
   /** How far past `receivedAt` a device timestamp may lie, in microseconds. */
   maxFutureMicros: number
+  /**
+   * How far before `receivedAt` a device timestamp may lie, in microseconds: the raw-telemetry
+   * retention. Older readings would be deleted by the next retention run, so they are refused.
+   */
+  maxAgeMicros?: number
 }
 
 export interface Rejection {
@@ -26,6 +31,15 @@ export type ParseResult<T> = { ok: true, value: T } | Rejection
 
 /** 2000-01-01T00:00:00Z: older timestamps are taken for clock faults (or seconds sent as milliseconds). */
 export const MIN_TIMESTAMP_MICROS = 946_684_800_000_000
+
+/**
+ * The largest magnitude a reading may have. Far above any physical quantity a machine reports, and
+ * far enough below the double range that sums and squares in averages and aggregates never overflow.
+ */
+export const MAX_ABS_VALUE = 1e15
+
+/** How deeply an event's `data` may nest (objects and arrays): deeper JSON is refused before anything walks it. */
+export const MAX_EVENT_DEPTH = 32
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true })
 const validateTelemetry = ajv.compile(telemetryPayloadSchema)
@@ -82,6 +96,8 @@ export function parseTimestamp (ts: unknown, receivedAt: number, limits: Payload
     if (match === null || Number.isNaN(millis)) {
       return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is not an RFC 3339 date-time or epoch milliseconds`))
     }
+    const impossible = impossibleField(match)
+    if (impossible !== null) return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} has no such ${impossible}`))
     const fraction = (match[7] ?? '').padEnd(6, '0')
     micros = millis * 1000 + Number(fraction.slice(3, 6))
   } else {
@@ -93,7 +109,30 @@ export function parseTimestamp (ts: unknown, receivedAt: number, limits: Payload
   if (micros > receivedAt + limits.maxFutureMicros) {
     return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is too far in the future`))
   }
+  if (limits.maxAgeMicros !== undefined && micros < receivedAt - limits.maxAgeMicros) {
+    const days = Math.round(limits.maxAgeMicros / 86_400e6)
+    return reject(new GW_PAYLOAD_BAD_TIMESTAMP(`${where} ${JSON.stringify(ts)} is older than the ${days}-day telemetry retention`))
+  }
   return { ok: true, value: micros }
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * The calendar or clock field of an RFC 3339 match that no real instant has (`Date.parse` rolls
+ * 2026-02-30 over to March 2nd, and leap second 60 to the next minute), or null.
+ */
+function impossibleField (match: RegExpExecArray): string | null {
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  if (month < 1 || month > 12) return 'month'
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  if (day < 1 || day > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1] as number)) return 'day'
+  if (hour > 23) return 'hour'
+  if (minute > 59) return 'minute'
+  if (second > 59) return 'second'
+  const offset = match[8] as string
+  if (offset.length === 6 && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59)) return 'offset'
+  return null
 }
 
 /**
@@ -135,6 +174,7 @@ export function parseTelemetryPayload (payload: Uint8Array, receivedAt: number, 
     for (const metric in values) {
       const value = values[metric] as number
       if (!Number.isFinite(value)) return reject(new GW_PAYLOAD_INVALID(`payload value of ${metric} is not a finite number`))
+      if (Math.abs(value) > MAX_ABS_VALUE) return reject(new GW_PAYLOAD_INVALID(`payload value of ${metric} is ${value}, beyond ±${MAX_ABS_VALUE}`))
       readings.push({ metric, ts, value })
     }
   }
@@ -146,15 +186,16 @@ export function parseEventPayload (payload: Uint8Array, receivedAt: number, limi
   if (!decoded.ok) return decoded
   if (!validateEvents(decoded.value)) return reject(new GW_PAYLOAD_INVALID(describe(validateEvents.errors)))
 
-  // jsonb and text refuse NUL characters; a payload carrying one could never be stored.
-  if (JSON.stringify(decoded.value).includes('\\u0000')) return reject(new GW_PAYLOAD_INVALID('payload contains a NUL character (\\u0000), which cannot be stored'))
+  const unstorable = unstorableIn(decoded.value)
+  if (unstorable !== null) return reject(new GW_PAYLOAD_INVALID(unstorable))
   const entries = (Array.isArray(decoded.value) ? decoded.value : [decoded.value]) as Array<Record<string, unknown>>
   const events: Array<Omit<DeviceEvent, 'deviceId'>> = []
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Record<string, unknown>
     let ts = receivedAt + i
     if (entry.ts !== undefined) {
-      const parsed = parseTimestamp(entry.ts, receivedAt, limits, Array.isArray(decoded.value) ? `payload[${i}].ts` : 'payload.ts')
+      // Events are kept without a retention limit: an old one (a device's stored log) is accepted.
+      const parsed = parseTimestamp(entry.ts, receivedAt, { ...limits, maxAgeMicros: undefined }, Array.isArray(decoded.value) ? `payload[${i}].ts` : 'payload.ts')
       if (!parsed.ok) return parsed
       ts = parsed.value
     }
@@ -167,4 +208,44 @@ export function parseEventPayload (payload: Uint8Array, receivedAt: number, limi
     })
   }
   return { ok: true, value: events }
+}
+
+/** Lone UTF-16 surrogates: not Unicode text, and refused by PostgreSQL's json. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+function textProblem (text: string): string | null {
+  // jsonb and text refuse NUL characters; a payload carrying one could never be stored.
+  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored'
+  if (LONE_SURROGATE.test(text)) return 'is not well-formed Unicode (a lone surrogate), which cannot be stored'
+  return null
+}
+
+/**
+ * Why an event payload (already schema-checked) could not be stored, or null: nesting deeper than
+ * MAX_EVENT_DEPTH, or a string or key PostgreSQL refuses. Walked with an explicit stack, so no
+ * payload can exhaust the call stack here or later (JSON.stringify recurses).
+ */
+function unstorableIn (value: unknown): string | null {
+  const stack: Array<{ value: unknown, path: string, depth: number }> = [{ value, path: 'payload', depth: 0 }]
+  while (stack.length > 0) {
+    const { value: node, path, depth } = stack.pop() as { value: unknown, path: string, depth: number }
+    if (typeof node === 'string') {
+      const problem = textProblem(node)
+      if (problem !== null) return `${path} ${problem}`
+      continue
+    }
+    if (node === null || typeof node !== 'object') continue
+    // The payload itself, an event, its data: the data's own nesting starts at depth 2 or 3.
+    if (depth > MAX_EVENT_DEPTH + 2) return `${path} nests deeper than ${MAX_EVENT_DEPTH} levels`
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ value: node[i], path: `${path}.${i}`, depth: depth + 1 })
+      continue
+    }
+    for (const [key, item] of Object.entries(node)) {
+      const problem = textProblem(key)
+      if (problem !== null) return `${path} has a key that ${problem}`
+      stack.push({ value: item, path: `${path}.${key}`, depth: depth + 1 })
+    }
+  }
+  return null
 }

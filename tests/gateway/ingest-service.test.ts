@@ -66,3 +66,44 @@ forEachDriver(t, 'validation waits for the drainer: acknowledged messages are pa
   t.match(text, /afterline_spool_appended_total 6/)
   t.match(text, /afterline_ingest_ack_latency_seconds_count 6/, 'every spooled message\'s wait for its acknowledgement is observed')
 })
+
+forEachDriver(t, 'an event nested 100,000 levels deep becomes a dead letter and the drain goes on, live and on replay', async (t, driver) => {
+  const { db, close } = await openTestDatabase(driver)
+  t.teardown(close)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-ingest-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const logger = createSilentLogger()
+  const bus = createEventBus(logger)
+  const now = Date.parse('2026-11-22T10:00:00Z')
+  const open = async (): Promise<Awaited<ReturnType<typeof createIngestService>>> => await createIngestService({
+    db, bus, logger, metrics: createGatewayMetrics(createMetricsRegistry({ processMetrics: false })), spool: { dir, maxBytes: 4 << 20, fsync: true },
+    batchPoints: 1000, maxLagMs: 1000, limits: { maxPayloadBytes: 1 << 20, maxFutureMicros: 60e6 }, deadLetterMaxBytes: 64, now: () => now
+  })
+  const deep = `{"code":"E1","data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`
+  const events = `devices/${DEVICE}/events`
+
+  const live = await open()
+  const refused = await live.accept(DEVICE, events, 'events', Buffer.from(deep))
+  t.match(refused, { accepted: false, code: 'GW_PAYLOAD_INVALID', reason: /nests deeper than 32 levels/ })
+  t.match(await live.accept(DEVICE, events, 'events', Buffer.from('{"code":"E2"}')), { accepted: true }, 'the next event is stored')
+  await live.close()
+
+  // Spooled but not yet drained when the process stopped: the replay must not stall on it either.
+  await db.query('DELETE FROM dead_letters')
+  await db.query('DELETE FROM device_events')
+  const { openSpool } = await import('../../core/spool.js')
+  const { encodeRecord, RecordKind } = await import('../../gateway/ingest/spool-record.js')
+  const { spool } = await openSpool({ dir, maxBytes: 4 << 20, fsync: true, closedError: () => new Error('closed') })
+  for (const [payload, offset] of [[deep, 1], ['{"code":"E3"}', 2]] as const) {
+    await spool.append(encodeRecord({ kind: RecordKind.Event, deviceId: DEVICE, receivedAt: now * 1000 + offset, topic: events, payload: Buffer.from(payload) }))
+  }
+  await spool.close()
+  const replay = await open()
+  t.teardown(() => replay.close())
+  t.equal(replay.recovery.records.length, 2, 'both messages are replayed')
+  await replay.drained()
+  const dead = await db.query<{ reason_code: string }>('SELECT reason_code FROM dead_letters')
+  t.same(dead.rows.map((row) => row.reason_code), ['GW_PAYLOAD_INVALID'])
+  const stored = await db.query<{ code: string }>('SELECT code FROM device_events')
+  t.same(stored.rows.map((row) => row.code), ['E3'])
+})

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { MIN_TIMESTAMP_MICROS, parseEventPayload, parseTelemetryPayload } from '../../gateway/ingest/parse-payload.js'
+import { MAX_ABS_VALUE, MIN_TIMESTAMP_MICROS, parseEventPayload, parseTelemetryPayload } from '../../gateway/ingest/parse-payload.js'
 
-const limits = { maxPayloadBytes: 1024, maxFutureMicros: 60e6 }
+const limits = { maxPayloadBytes: 1024, maxFutureMicros: 60e6, maxAgeMicros: 400 * 86_400e6 }
 const receivedAt = Date.parse('2026-11-22T10:00:00Z') * 1000
 const parse = (value: unknown): ReturnType<typeof parseTelemetryPayload> =>
   parseTelemetryPayload(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), receivedAt, limits)
@@ -46,7 +46,14 @@ t.test('every kind of bad payload is rejected with a code and a reason', async (
     ['far future', { ts: receivedAt / 1000 + 3_600_000, values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /future/],
     ['not a date', { ts: 'yesterday', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /RFC 3339/],
     ['fractional ms', { ts: 1_795_000_000_000.5, values: { t: 1 } }, 'GW_PAYLOAD_INVALID', /integer|string/],
-    ['deep nesting', '['.repeat(500) + ']'.repeat(500), 'GW_PAYLOAD_INVALID', /payload\.0 must be object/]
+    ['deep nesting', '['.repeat(500) + ']'.repeat(500), 'GW_PAYLOAD_INVALID', /payload\.0 must be object/],
+    ['beyond the value bound', { temp: 1.7e308 }, 'GW_PAYLOAD_INVALID', /beyond ±1000000000000000/],
+    ['older than retention', { ts: receivedAt / 1000 - 401 * 86_400_000, values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /older than the 400-day telemetry retention/],
+    ['February 30th', { ts: '2026-02-30T10:00:00Z', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /no such day/],
+    ['February 29th of a common year', { ts: '2026-02-29T10:00:00Z', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /no such day/],
+    ['hour 24', { ts: '2026-11-22T24:00:00Z', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /no such hour/],
+    ['leap second', { ts: '2026-11-22T09:59:60Z', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /no such second|RFC 3339/],
+    ['offset +25:00', { ts: '2026-11-22T09:59:00+25:00', values: { t: 1 } }, 'GW_PAYLOAD_BAD_TIMESTAMP', /no such offset|RFC 3339/]
   ]
   for (const [name, payload, code, reason] of cases) {
     const result = parse(payload)
@@ -60,8 +67,28 @@ t.test('every kind of bad payload is rejected with a code and a reason', async (
 
 t.test('the earliest accepted timestamp is 2000-01-01', async (t) => {
   t.equal(MIN_TIMESTAMP_MICROS, Date.parse('2000-01-01T00:00:00Z') * 1000)
-  t.equal(parse({ ts: Date.parse('2000-01-01T00:00:00Z'), values: { t: 1 } }).ok, true)
-  t.equal(parse({ ts: Date.parse('1999-12-31T23:59:59Z'), values: { t: 1 } }).ok, false)
+  const unlimited = (ts: number): boolean => parseTelemetryPayload(Buffer.from(JSON.stringify({ ts, values: { t: 1 } })), receivedAt, { maxPayloadBytes: 1024, maxFutureMicros: 60e6 }).ok
+  t.equal(unlimited(Date.parse('2000-01-01T00:00:00Z')), true)
+  t.equal(unlimited(Date.parse('1999-12-31T23:59:59Z')), false)
+})
+
+t.test('values up to the bound, leap days and readings within retention are accepted', async (t) => {
+  t.equal(parse({ temp: MAX_ABS_VALUE, rpm: -MAX_ABS_VALUE }).ok, true)
+  t.equal(parseTelemetryPayload(Buffer.from(JSON.stringify({ ts: '2024-02-29T10:00:00Z', values: { t: 1 } })), receivedAt, { maxPayloadBytes: 1024, maxFutureMicros: 60e6 }).ok, true, 'a leap day')
+  t.equal(parse({ ts: receivedAt / 1000 - 399 * 86_400_000, values: { t: 1 } }).ok, true)
+  const noRetention = parseTelemetryPayload(Buffer.from(JSON.stringify({ ts: Date.parse('2001-01-01T00:00:00Z'), values: { t: 1 } })), receivedAt, { maxPayloadBytes: 1024, maxFutureMicros: 60e6 })
+  t.equal(noRetention.ok, true, 'without a retention only the year-2000 floor applies')
+})
+
+t.test('events that could not be stored or walked are refused', async (t) => {
+  const events = (text: string): ReturnType<typeof parseEventPayload> => parseEventPayload(Buffer.from(text), receivedAt, { ...limits, maxPayloadBytes: 1 << 20 })
+  const deep = `{"code":"E1","data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`
+  t.match(events(deep), { ok: false, code: 'GW_PAYLOAD_INVALID', reason: /payload\.data\.x(\.0)* nests deeper than 32 levels/ }, 'deep data is refused, not walked recursively')
+  t.match(events('{"code":"E1","message":"bad \\ud800 text"}'), { ok: false, code: 'GW_PAYLOAD_INVALID', reason: /payload\.message is not well-formed Unicode/ })
+  t.match(events('{"code":"E1","data":{"\\udc00":1}}'), { ok: false, code: 'GW_PAYLOAD_INVALID', reason: /payload\.data has a key that is not well-formed Unicode/ })
+  t.match(events('[{"code":"E1"},{"code":"E2","data":{"note":"a\\u0000b"}}]'), { ok: false, code: 'GW_PAYLOAD_INVALID', reason: /payload\.1\.data\.note contains a NUL/ })
+  t.equal(events('{"code":"E1","message":"pair \\ud83d\\ude00 ok","data":{"a":[[[1]]]}}').ok, true, 'surrogate pairs and modest nesting are fine')
+  t.equal(events(JSON.stringify({ code: 'E1', ts: receivedAt / 1000 - 800 * 86_400_000 })).ok, true, 'events have no retention limit')
 })
 
 t.test('events: code required, defaults applied, arrays accepted', async (t) => {
