@@ -1,4 +1,5 @@
 import type { Database } from '../../../core/db/database.js'
+import { isConnectionError } from '../../../core/db/database.js'
 import type { Logger } from '../../../core/logger.js'
 import type { Alert } from '../alerts/alert.js'
 import { writeAlertsAndStates } from './device-state.repository.js'
@@ -14,6 +15,8 @@ export interface InsightWriterOptions {
 }
 
 const RETRY_MAX_MS = 30_000
+/** Tries of one device's write on its own before the database's refusal is taken as final. */
+const ALONE_TRIES = 3
 
 /**
  * Persistence off the hot path: alert changes and device-state checkpoints are queued synchronously
@@ -54,7 +57,15 @@ export function createInsightWriter (options: InsightWriterOptions) {
     try {
       await writeAlertsAndStates(options.db, [...batchAlerts.values()], rows)
       failures = 0
+      refusals.clear()
     } catch (error) {
+      if (!isConnectionError(error) && batchDevices.size > 1) {
+        // The database refuses something in the batch: write device by device, so one device's
+        // unstorable change cannot hold back everyone's alerts.
+        await writeDeviceByDevice(batchAlerts, rows, batchDevices)
+        return
+      }
+      if (!isConnectionError(error) && settle(batchDevices, batchAlerts, rows, error)) return
       // Keep the batch, in front of whatever arrived meanwhile, and retry with backoff.
       alerts = new Map([...batchAlerts, ...[...alerts].filter(([id]) => !batchAlerts.has(id))])
       devices = new Set([...batchDevices, ...devices])
@@ -63,6 +74,49 @@ export function createInsightWriter (options: InsightWriterOptions) {
       schedule(Math.min(RETRY_MAX_MS, delayMs * 2 ** failures))
       throw error
     }
+  }
+
+  // Per device, how often the database has refused its change written alone.
+  const refusals = new Map<string, number>()
+
+  /**
+   * A device's change the database refused on its own: count it, and after ALONE_TRIES give it up
+   * (logged in full, for an operator) rather than retry it forever. True if it was given up.
+   */
+  const settle = (batchDevices: Set<string>, batchAlerts: Map<string, Alert>, rows: DeviceStateRow[], error: unknown): boolean => {
+    const [deviceId] = batchDevices as Iterable<string>
+    if (deviceId === undefined) return false
+    const tries = (refusals.get(deviceId) ?? 0) + 1
+    refusals.set(deviceId, tries)
+    if (tries < ALONE_TRIES) return false
+    refusals.delete(deviceId)
+    options.logger.error({ err: error, deviceId, alerts: [...batchAlerts.values()], states: rows },
+      'insight: the database refuses this device\'s alerts and detection state; they are not stored')
+    return true
+  }
+
+  const writeDeviceByDevice = async (batchAlerts: Map<string, Alert>, rows: DeviceStateRow[], batchDevices: Set<string>): Promise<void> => {
+    let failed: unknown = null
+    for (const deviceId of batchDevices) {
+      const own = [...batchAlerts.values()].filter((alert) => alert.deviceId === deviceId)
+      const ownRows = rows.filter((row) => row.deviceId === deviceId)
+      try {
+        await writeAlertsAndStates(options.db, own, ownRows)
+        refusals.delete(deviceId)
+      } catch (error) {
+        if (!isConnectionError(error) && settle(new Set([deviceId]), new Map(own.map((alert) => [alert.id, alert])), ownRows, error)) continue
+        failed = error
+        for (const alert of own) if (!alerts.has(alert.id)) alerts.set(alert.id, alert)
+        devices.add(deviceId)
+      }
+    }
+    if (failed === null) {
+      failures = 0
+      return
+    }
+    failures++
+    schedule(Math.min(RETRY_MAX_MS, delayMs * 2 ** failures))
+    throw failed
   }
 
   const writer = {
