@@ -5,9 +5,12 @@ import type { Principal } from '../core/auth/roles.js'
 import { RouteResponse } from '../core/http/route.js'
 import type { RouteDefinition } from '../core/http/route.js'
 import type { Logger } from '../core/logger.js'
-import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_FORBIDDEN, WEB_NOT_FOUND, WEB_VALIDATION } from './errors.js'
+import { WEB_AUTH_INVALID, WEB_AUTH_REQUIRED, WEB_BAD_URL, WEB_FORBIDDEN, WEB_NOT_FOUND, WEB_PARAM_TOO_LONG, WEB_SHUTTING_DOWN, WEB_VALIDATION } from './errors.js'
 import { toErrorBody } from './http-errors.js'
-import { narrowFormats, nonFiniteFieldOf, unstorableFieldOf } from './input-guards.js'
+import { MAX_INPUT_DEPTH, narrowFormats, nonFiniteFieldOf, tooDeepFieldOf, unstorableFieldOf } from './input-guards.js'
+
+/** fastify's default; a longer path parameter is answered 414 (WEB_PARAM_TOO_LONG). */
+const MAX_PARAM_LENGTH = 100
 
 const BODY_REFUSALS: ReadonlySet<string> = new Set(['WEB_BODY_INVALID', 'WEB_BODY_TOO_LARGE', 'WEB_MEDIA_TYPE'])
 
@@ -44,13 +47,29 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
     // Per-request lines would cost more than most handlers; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 16 * 1024 * 1024,
-    return503OnClosing: true,
+    // Requests arriving while the platform stops get a coded 503 (onRequest below), not fastify's own body.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router cannot read (bad percent-encoding) or a path parameter that is too long,
+    // answered like every other error: coded JSON.
+    frameworkErrors: (error, request, reply) => {
+      const coded = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new WEB_PARAM_TOO_LONG(MAX_PARAM_LENGTH) : new WEB_BAD_URL()
+      const { body } = toErrorBody(coded)
+      void (reply as FastifyReply).code(body.statusCode).type('application/json; charset=utf-8').send(body)
+    },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
       onCreate: narrowFormats
     }
   })
   app.decorateRequest('principal', null)
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    void reply.header('connection', 'close')
+    throw new WEB_SHUTTING_DOWN()
+  })
 
   // Bodies are JSON; a text/plain body would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain')
@@ -60,7 +79,7 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
 
   const answerError = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
     const { body, internal } = toErrorBody(error)
-    if (internal) request.log.error({ err: error, url: request.url, method: request.method }, 'request failed')
+    if (internal && body.code !== 'WEB_SHUTTING_DOWN') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed')
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body)
   }
   app.setErrorHandler(answerError)
@@ -76,6 +95,9 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
   }
   // Strings PostgreSQL cannot store (U+0000, lone surrogates): refused before validation, naming the field.
   app.addHook('preValidation', async (request) => {
+    // First: everything after (these guards, validation, handlers) may walk the input recursively.
+    const deep = tooDeepFieldOf(request)
+    if (deep !== null) throw new WEB_VALIDATION(`${deep} nests deeper than ${MAX_INPUT_DEPTH} levels`).withDetails({ field: deep })
     const found = unstorableFieldOf(request)
     if (found !== null) throw new WEB_VALIDATION(`${found.field} ${found.problem}`).withDetails({ field: found.field })
   })

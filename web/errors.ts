@@ -18,6 +18,12 @@ export const WEB_NOT_FOUND = createError<[string, string]>(
   'WEB_NOT_FOUND', 'no route %s %s', 404)
 export const WEB_BAD_REQUEST = createError<[string]>(
   'WEB_BAD_REQUEST', '%s', 400)
+export const WEB_BAD_URL = createError(
+  'WEB_BAD_URL', 'the URL path is not valid (bad percent-encoding?)', 400)
+export const WEB_PARAM_TOO_LONG = createError<[number]>(
+  'WEB_PARAM_TOO_LONG', 'a path parameter is longer than %d characters', 414)
+export const WEB_SHUTTING_DOWN = createError(
+  'WEB_SHUTTING_DOWN', 'the platform is stopping; try again shortly', 503)
 export const WEB_INTERNAL = createError(
   'WEB_INTERNAL', 'internal error; it has been logged', 500)
 export const WEB_PORT_IN_USE = createError<[string, number, string]>(

@@ -28,12 +28,17 @@ function validatorOf (format: unknown): (value: string) => boolean {
 export function narrowFormats (ajv: FormatTarget): void {
   ajv.addFormat('uuid', { type: 'string', validate: (value) => CANONICAL_UUID.test(value) })
   const dateTime = validatorOf(ajv.formats['date-time'])
+  // Date.UTC maps years 0–99 to 1900–1999: set the year itself.
+  const yearOne = new Date(Date.UTC(2000, 0, 1))
+  yearOne.setUTCFullYear(1)
+  const earliest = yearOne.getTime() - 14 * 3_600_000
+  const latest = Date.UTC(10000, 0, 1) + 14 * 3_600_000
   ajv.addFormat('date-time', {
     type: 'string',
     validate: (value) => {
       if (!dateTime(value)) return false
       const ms = Date.parse(value)
-      return Number.isFinite(ms) && ms >= Date.UTC(1, 0, 1) - 14 * 3_600_000 && ms < Date.UTC(10000, 0, 1) + 14 * 3_600_000
+      return Number.isFinite(ms) && ms >= earliest && ms < latest
     }
   })
 }
@@ -58,10 +63,41 @@ interface Search<T> {
   key? (key: string, path: string): T | null
 }
 
-/** The first finding of `search` in `value`, depth first, paths as `body.customer.name`, `body.items.1`. */
+/** How deeply a request's query or body may nest objects and arrays. No route's schema goes near it. */
+export const MAX_INPUT_DEPTH = 64
+
+/**
+ * The path of the first object or array nested deeper than MAX_INPUT_DEPTH in `value`, or null. Walked
+ * with an explicit stack: a body of 100,000 nested arrays parses fine, but would exhaust the call stack
+ * of anything that recursed over it (validation, hashing, JSON.stringify).
+ */
+export function findTooDeep (value: unknown, path: string): string | null {
+  const stack: Array<{ node: unknown, path: string, depth: number }> = [{ node: value, path, depth: 0 }]
+  while (stack.length > 0) {
+    const { node, path: at, depth } = stack.pop() as { node: unknown, path: string, depth: number }
+    if (node === null || typeof node !== 'object') continue
+    if (depth > MAX_INPUT_DEPTH) return at
+    const entries: Array<[string, unknown]> = Array.isArray(node) ? node.map((item, i) => [String(i), item]) : Object.entries(node)
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i] as [string, unknown]
+      if (item !== null && typeof item === 'object') stack.push({ node: item, path: `${at}.${key}`, depth: depth + 1 })
+    }
+  }
+  return null
+}
+
+/** The first part of the request (query, then body) nested deeper than MAX_INPUT_DEPTH, by path, or null. */
+export function tooDeepFieldOf (request: FastifyRequest): string | null {
+  return findTooDeep(request.query, 'query') ?? findTooDeep(request.body, 'body')
+}
+
+/**
+ * The first finding of `search` in `value`, depth first, paths as `body.customer.name`, `body.items.1`.
+ * Requests are refused past MAX_INPUT_DEPTH before this runs, so the recursion is bounded.
+ */
 function findFirst<T> (value: unknown, path: string, search: Search<T>, depth = 0): T | null {
   if (value === null || typeof value !== 'object') return search.leaf(value, path)
-  if (depth > 64) return null
+  if (depth > MAX_INPUT_DEPTH) return null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = findFirst(value[i], `${path}.${i}`, search, depth + 1)
