@@ -72,7 +72,7 @@ export async function createGateway (ctx: ModuleContext) {
     now
   })
   const presence = createPresence({ repo: devices.repository, bus, logger, now })
-  const broker = await createBroker({ credentials: devices.credentials, ingest, presence, bus, metrics, logger })
+  const broker = await createBroker({ credentials: devices.credentials, ingest, presence, bus, metrics, logger, maxPacketBytes: config.mqtt.maxPacketBytes })
   const telemetry = createTelemetryService(db)
   const insight = await createInsight({ ctx, devices, ingest })
   let address: AddressInfo | null = null

@@ -40,7 +40,7 @@ export function createGatewayMetrics (registry: MetricsRegistry) {
     unstorable: new Counter({ name: 'afterline_ingest_unstorable_total', help: 'messages the database refused on their own, set aside in the spool folder (unstorable.jsonl)', registers }),
     dbWriteFailures: new Counter({ name: 'afterline_db_write_failures_total', help: 'failed drain batches (retried)', registers }),
     clients: new Gauge({ name: 'afterline_mqtt_clients_connected', help: 'device connections open', registers, collect () { this.set(sources.clients()) } }),
-    refused: new Counter({ name: 'afterline_mqtt_connections_refused_total', help: 'CONNECTs refused, by reason', labelNames: ['reason'] as const, registers }),
+    refused: new Counter({ name: 'afterline_mqtt_connections_refused_total', help: 'connections refused (at CONNECT, or for a packet over MQTT_MAX_PACKET_BYTES), by reason', labelNames: ['reason'] as const, registers }),
     aclDenied: new Counter({ name: 'afterline_mqtt_acl_denied_total', help: 'publishes and subscriptions outside the device\'s own topics', labelNames: ['action'] as const, registers })
   }
 }

@@ -8,6 +8,7 @@ import type { DeviceSessions } from './device-sessions.js'
 import { isAllowedWill } from './topics.js'
 
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
+const IDENTIFIER_REJECTED = 2
 const BAD_USERNAME_OR_PASSWORD = 4
 const NOT_AUTHORIZED = 5
 
@@ -20,7 +21,8 @@ function refusal (returnCode: number, message: string): AuthenticateError {
  * - username = device id, password = device secret;
  * - ThingsBoard firmware: username = access token (the same secret), no password.
  * Wrong credentials → CONNACK 4 "bad username or password"; a disabled device or a Last Will outside
- * its own status topic → CONNACK 5 "not authorized".
+ * its own status topic → CONNACK 5 "not authorized"; a client identifier another device holds →
+ * CONNACK 2 "identifier rejected".
  */
 export function createAuthenticate (deps: { credentials: CredentialCache, sessions: DeviceSessions, metrics: GatewayMetrics, logger: Logger, onAuthenticated: (client: Client, deviceId: string) => void }) {
   const verify = async (username: string | undefined, password: Buffer | undefined): Promise<DeviceCredentialRecord | null> => {
@@ -49,6 +51,11 @@ export function createAuthenticate (deps: { credentials: CredentialCache, sessio
       if (will !== undefined && !isAllowedWill(will, record.id)) {
         deps.metrics.refused.inc({ reason: 'will_topic' })
         return done(refusal(NOT_AUTHORIZED, 'not authorized'), false)
+      }
+      if (!deps.sessions.claimClientId(client.id, record.id)) {
+        deps.metrics.refused.inc({ reason: 'client_id_taken' })
+        deps.logger.warn({ deviceId: record.id, clientId: client.id }, 'connection refused: another device holds this client identifier')
+        return done(refusal(IDENTIFIER_REJECTED, 'identifier rejected'), false)
       }
       deps.onAuthenticated(client, record.id)
       done(null, true)

@@ -11,6 +11,7 @@ import { createAuthenticate } from './authenticate.js'
 import { createAuthorizePublish } from './authorize-publish.js'
 import { createAuthorizeSubscribe } from './authorize-subscribe.js'
 import { createDeviceSessions } from './device-sessions.js'
+import { limitPacketSize } from './packet-limit.js'
 import { createPreConnect } from './pre-connect.js'
 import type { Presence } from './presence.js'
 import { commandsTopic } from './topics.js'
@@ -22,6 +23,8 @@ export interface BrokerDeps {
   bus: EventBus
   metrics: GatewayMetrics
   logger: Logger
+  /** The largest packet a connection may send; a larger one closes it before it is read. */
+  maxPacketBytes: number
 }
 
 /** The devices' MQTT 3.1/3.1.1 broker (aedes), its hooks, and its TCP listener. */
@@ -42,7 +45,12 @@ export async function createBroker (deps: BrokerDeps) {
       onAuthenticated: (client, deviceId) => { sessions.bind(client, deviceId, new Date()) }
     }),
     authorizePublish: createAuthorizePublish({ sessions, ingest: deps.ingest, presence, metrics, logger: log }),
-    authorizeSubscribe: createAuthorizeSubscribe({ sessions, metrics, logger: log })
+    authorizeSubscribe: createAuthorizeSubscribe({ sessions, metrics, logger: log }),
+    // Only a device's own commands reach it, whatever a restored session was subscribed to.
+    authorizeForward: (client, packet) => {
+      const session = sessions.get(client)
+      return session !== undefined && packet.topic === commandsTopic(session.deviceId) ? packet : null
+    }
   })
 
   aedes.on('client', (client) => {
@@ -61,6 +69,7 @@ export async function createBroker (deps: BrokerDeps) {
     const session = sessions.get(client)
     if (session === undefined) return
     const remaining = sessions.unbind(client)
+    if (client.clean) sessions.releaseClientId(client.id, session.deviceId)
     const reason = session.revoked
       ? 'credentials_revoked'
       : session.keepaliveExpired
@@ -89,7 +98,12 @@ export async function createBroker (deps: BrokerDeps) {
     deps.bus.subscribe('device.credentials_rotated', revoke)
   ]
 
-  const server = net.createServer((socket) => aedes.handle(socket))
+  const server = net.createServer((socket) => {
+    limitPacketSize(aedes.handle(socket), deps.maxPacketBytes, (length) => {
+      metrics.refused.inc({ reason: 'packet_too_large' })
+      log.warn({ remote: socket.remoteAddress, length, max: deps.maxPacketBytes }, 'connection closed: MQTT packet larger than allowed')
+    })
+  })
   server.on('error', (error) => log.error({ err: error }, 'MQTT listener error'))
 
   return {

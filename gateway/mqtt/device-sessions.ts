@@ -19,6 +19,9 @@ export function createDeviceSessions () {
   const byDevice = new Map<string, Set<Client>>()
   // Last Will topic of a CONNECT, seen in preConnect, checked in authenticate.
   const wills = new WeakMap<Client, string>()
+  // Which device each MQTT client identifier belongs to while it has a connection or a stored
+  // session: the broker keys sessions (subscriptions, queued commands) and takeovers by it.
+  const clientIdOwners = new Map<string, string>()
 
   return {
     get: (client: Client): DeviceSession | undefined => byClient.get(client),
@@ -42,6 +45,23 @@ export function createDeviceSessions () {
     },
     clientsOf: (deviceId: string): Client[] => [...(byDevice.get(deviceId) ?? [])],
     rememberWill: (client: Client, topic: string): void => { wills.set(client, topic) },
+    /**
+     * Claim a client identifier for a device. False if another device holds it (connected, or with a
+     * persistent session): resuming that session would hand over its queued commands, and taking
+     * over would disconnect the other device.
+     */
+    claimClientId (clientId: string, deviceId: string): boolean {
+      const owner = clientIdOwners.get(clientId)
+      if (owner !== undefined && owner !== deviceId) return false
+      clientIdOwners.set(clientId, deviceId)
+      return true
+    },
+    /** A clean-session client left and no connection uses its identifier: anyone may use it again. */
+    releaseClientId (clientId: string, deviceId: string): void {
+      if (clientIdOwners.get(clientId) !== deviceId) return
+      if ([...(byDevice.get(deviceId) ?? [])].some((client) => client.id === clientId)) return
+      clientIdOwners.delete(clientId)
+    },
     willOf: (client: Client): string | undefined => wills.get(client),
     get deviceCount (): number { return byDevice.size }
   }
