@@ -12,7 +12,7 @@ export const configVariables = {
   HTTP_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 3000, doc: 'HTTP port (0 picks a free one)' },
   MQTT_HOST: { schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', doc: 'interface the MQTT broker listens on' },
   MQTT_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 1883, doc: 'MQTT port for devices (0 picks a free one)' },
-  MQTT_MAX_PACKET_BYTES: { schema: { type: 'integer', minimum: 1024 }, default: 1048576, doc: 'largest MQTT packet a device may send; a larger one closes its connection unread (payloads up to this but over TELEMETRY_MAX_PAYLOAD_BYTES are dead-lettered)' },
+  MQTT_MAX_PACKET_BYTES: { schema: { type: 'integer', minimum: 1024 }, default: 4194304, doc: 'largest MQTT packet a device may send; a larger one closes its connection unread (payloads up to this but over TELEMETRY_MAX_PAYLOAD_BYTES are dead-lettered)' },
   DATABASE_URL: { schema: { type: 'string', pattern: '^postgres(ql)?://' }, default: null, doc: 'PostgreSQL server (TimescaleDB optional); unset = embedded TimescaleDB in DATA_DIR' },
   DATA_DIR: { schema: { type: 'string', minLength: 1 }, default: './data', doc: 'folder for the embedded database (db/), the ingest spool (spool/) and the verification journal (trace-journal/)' },
   DB_FSYNC: { schema: { type: 'boolean' }, default: true, doc: 'embedded database and its verification journal: flush each commit to disk before answering (false: survives a process kill, not a power cut)' },
