@@ -280,8 +280,18 @@ export function canonicalIdentifier (uri: string): string {
   return uri
 }
 
+/** The longest URI accepted, in UTF-8 bytes: far above any real identifier, and within what an index entry holds. */
+export const MAX_URI_BYTES = 2000
+
+/** Why a URI is too long to store and index, or null. */
+export function uriLengthProblem (uri: string): string | null {
+  return Buffer.byteLength(uri, 'utf8') > MAX_URI_BYTES ? `is longer than ${MAX_URI_BYTES} bytes` : null
+}
+
 /** Why an identifier is not acceptable, or null: any absolute URI, but GS1 ones must be well formed. */
 export function checkIdentifier (uri: string): string | null {
+  const tooLong = uriLengthProblem(uri)
+  if (tooLong !== null) return tooLong
   if (!isAbsoluteUri(uri)) return 'is not an absolute URI (an EPC URI, a GS1 Digital Link URI or another URI)'
   if (uri.startsWith('urn:epc:')) return parseEpcUri(uri).problem
   if (/^https?:/i.test(uri)) return parseDigitalLink(uri).problem

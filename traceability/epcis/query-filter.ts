@@ -1,7 +1,7 @@
 import { TRC_EPCIS_QUERY_INVALID } from '../errors.js'
 import type { EventFilter, IdentifierMatch } from './epcis-query.repository.js'
 import type { EpcisQuery, EpcisViewer, EpcRole } from './epcis.types.js'
-import { canonicalIdentifier, isAbsoluteUri, parseEpcUri } from './identifiers.js'
+import { canonicalIdentifier, isAbsoluteUri, parseEpcUri, uriLengthProblem } from './identifiers.js'
 import { resolveVocabulary } from './vocabulary.js'
 import type { VocabularyKind } from './vocabulary.js'
 
@@ -32,10 +32,13 @@ export function encodePageToken (cursor: PageCursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.seq, cursor.orderBy, cursor.direction]), 'utf8').toString('base64url')
 }
 
+const MAX_TIME_MS = Date.UTC(10000, 0, 1)
+
 function decodePageToken (token: string, orderBy: string, direction: string): { key: number, seq: number } {
   try {
     const [key, seq, tokenOrder, tokenDirection] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[]
-    if (typeof key === 'number' && Number.isSafeInteger(key) && typeof seq === 'number' && Number.isSafeInteger(seq) &&
+    // key: epoch milliseconds of a stored time, so within years 100–9999 (see timestamps.ts).
+    if (typeof key === 'number' && Number.isSafeInteger(key) && Math.abs(key) <= MAX_TIME_MS && typeof seq === 'number' && Number.isSafeInteger(seq) &&
       tokenOrder === orderBy && tokenDirection === direction) return { key, seq }
   } catch {}
   throw new TRC_EPCIS_QUERY_INVALID('nextPageToken', 'is not a token this query returned (keep orderBy and orderDirection unchanged while paging)')
@@ -53,6 +56,8 @@ function vocabularyValues (name: string, kind: VocabularyKind, values: string[] 
 function identifierValues (name: string, values: string[] | undefined): string[] | undefined {
   return values?.map((value) => {
     if (!isAbsoluteUri(value)) throw new TRC_EPCIS_QUERY_INVALID(name, `${value} is not a URI`).withDetails({ field: `query.${name}` })
+    const tooLong = uriLengthProblem(value)
+    if (tooLong !== null) throw new TRC_EPCIS_QUERY_INVALID(name, `the URI ${tooLong}`).withDetails({ field: `query.${name}` })
     return canonicalIdentifier(value)
   })
 }

@@ -35,7 +35,9 @@ export function parseTimestamp (value: unknown): ParsedTimestamp | null {
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3)) + (Number(fraction[3] ?? '0') >= 5 ? 1 : 0)
   const utc = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000 + millis
   // Date.UTC maps years 0–99 to 1900–1999; EPCIS times are never that old, refuse rather than misread.
-  if (year < 100 || !Number.isFinite(utc)) return null
+  // Past year 9999 ISO 8601 needs an expanded (+YYYYYY) form that neither JSON readers nor the
+  // database read back: refused too.
+  if (year < 100 || year > 9999 || !Number.isFinite(utc)) return null
   return { ms: utc }
 }
 

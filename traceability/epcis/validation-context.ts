@@ -1,4 +1,4 @@
-import { checkIdentifier, isAbsoluteUri } from './identifiers.js'
+import { checkIdentifier, isAbsoluteUri, uriLengthProblem } from './identifiers.js'
 import { parseTimestamp } from './timestamps.js'
 import { resolveVocabulary } from './vocabulary.js'
 import type { VocabularyKind } from './vocabulary.js'
@@ -56,9 +56,13 @@ export class ProblemCollector {
   }
 
   uri (pointer: string, value: unknown): value is string {
-    if (isAbsoluteUri(value)) return true
-    this.add(pointer, 'must be an absolute URI')
-    return false
+    if (!isAbsoluteUri(value)) {
+      this.add(pointer, 'must be an absolute URI')
+      return false
+    }
+    const tooLong = uriLengthProblem(value)
+    if (tooLong !== null) this.add(pointer, tooLong)
+    return tooLong === null
   }
 
   identifier (pointer: string, value: unknown): value is string {

@@ -1,3 +1,4 @@
+import { uriLengthProblem } from './identifiers.js'
 /**
  * CBV 2.0 standard vocabularies (Core Business Vocabulary §7) and the GS1 Web Vocabulary terms EPCIS
  * 2.0 uses for sensor data. In JSON-LD a standard value is written as a bare word (`shipping`); it may
@@ -118,6 +119,8 @@ export function resolveVocabulary (kind: VocabularyKind, value: unknown, prefixe
     return { ok: false, problem: `"${value}" is not a CBV ${kind} URN` }
   }
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(uri)) return { ok: false, problem: `"${value}" is neither a CBV 2.0 term nor an absolute URI` }
+  const tooLong = uriLengthProblem(uri)
+  if (tooLong !== null) return { ok: false, problem: `the URI ${tooLong}` }
   return { ok: true, uri, standard: false }
 }
 
