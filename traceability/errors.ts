@@ -39,6 +39,10 @@ export const TRC_SSCC_INVALID = createError<[string]>(
   'TRC_SSCC_INVALID', 'SSCC %s must be 18 digits with a valid check digit', 400)
 export const TRC_CONTAINER_NOT_FOUND = createError<[string]>(
   'TRC_CONTAINER_NOT_FOUND', 'no case or pallet with SSCC %s', 404)
+export const TRC_CONTAINER_FORBIDDEN = createError<[string]>(
+  'TRC_CONTAINER_FORBIDDEN', 'case or pallet %s belongs to another organisation', 403)
+export const TRC_SCAN_DEVICE_NOT_FOUND = createError<[string]>(
+  'TRC_SCAN_DEVICE_NOT_FOUND', 'no machine with id %s to fit the part to', 404)
 export const TRC_CONTAINER_EXISTS = createError<[string]>(
   'TRC_CONTAINER_EXISTS', 'SSCC %s is already registered', 409)
 export const TRC_PACK_REFUSED = createError<[string]>(

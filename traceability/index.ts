@@ -65,7 +65,7 @@ export const VERIFY_PAGE = '/traceability/verify.html'
  * `workorder.completed`; publishes `part.installed`, `trace.alert_raised`, `trace.alert_resolved`,
  * `trace.codes_issued` (and EPCIS's `epcis.events_captured`).
  */
-export async function createTraceability (ctx: ModuleContext, options: { rules?: CheckRules } = {}) {
+export async function createTraceability (ctx: ModuleContext, options: { rules?: CheckRules, devices?: { exists (deviceId: string): Promise<boolean> } } = {}) {
   const { config, db, bus, now } = ctx
   const logger = ctx.logger.child({ module: 'traceability' })
   const codeSecret = config.trace.codeSecret ?? await createCodeRepository(db).initSetting('trace.code_secret', randomBytes(32).toString('base64url'))
@@ -86,13 +86,13 @@ export async function createTraceability (ctx: ModuleContext, options: { rules?:
         onApplyFailed: (error) => { logger.error({ err: error }, 'journalled verifications could not be copied into the database; retrying') }
       })).journal
     : null
-  const scans = createScanService({ db, journal, bus, logger, metrics: ctx.metrics, catalog, rewards, serials, sink, resolver, now, ...(options.rules === undefined ? {} : { rules: options.rules }) })
+  const scans = createScanService({ db, journal, bus, logger, metrics: ctx.metrics, catalog, rewards, serials, sink, resolver, now, ...(options.rules === undefined ? {} : { rules: options.rules }), ...(options.devices === undefined ? {} : { devices: options.devices }) })
   const containers = createContainerService({ db, catalog, serials, sink, resolver, companyPrefix: config.trace.companyPrefix, now, onItemsChanged: (serials) => scans.forgetItems(serials) })
   const alerts = createAlertService({ db, bus, now })
 
   const unsubscribe = [
     bus.subscribe('workorder.completed', (event) => scans.handleWorkOrderCompleted(event)),
-    sink.onCaptured((events) => scans.handleCapturedEvents(events))
+    sink.onCaptured((events, capturerOrgId) => scans.handleCapturedEvents(events, capturerOrgId))
   ]
 
   return {

@@ -132,7 +132,9 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     }
     // "Required parts obtainable" counts genuine units in stock at an outlet near the order (traceability's channel inventory).
     const dispatch = await createDispatch(ctx, { devices, dealerStock: createOutletStock(db) })
-    const traceability = await createTraceability(ctx)
+    // Install scans name a machine: traceability checks it against the gateway's registry.
+    const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    const traceability = await createTraceability(ctx, { devices: { exists: async (id) => isUuid(id) && await devices.getDevice(id) !== null } })
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
     const modules: PlatformModule[] = [gateway, dispatch, traceability]
     for (const module of modules) {

@@ -65,7 +65,10 @@ export async function runSimulation (options: { seed: number, items?: number, ou
     ADMIN_PASSWORD: 'simulation-password', LOG_LEVEL: 'silent', TRACE_RESOLVER: RESOLVER
   }), { db, logger: createSilentLogger(), now: () => clock })
   try {
-    const replay = await replayScenario(scenario, { traceability: platform.traceability, setClock: (ms) => { clock = ms }, start: START, resolver: RESOLVER })
+    const replay = await replayScenario(scenario, {
+      traceability: platform.traceability, setClock: (ms) => { clock = ms }, start: START, resolver: RESOLVER,
+      registerMachine: async (name) => (await platform.gateway.devices.create({ assetCode: name, model: 'sim-machine' })).device.id
+    })
     const codeOf = (ref: Ref): string => {
       if ('fake' in ref) return ref.fake
       if ('case' in ref) throw new Error('cases are never anomalies')

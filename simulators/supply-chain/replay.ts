@@ -11,6 +11,8 @@ export interface ReplayOptions {
   resolver: string
   /** Simulated hours replayed together: events of different items in one window run concurrently. */
   windowHours?: number
+  /** Register a machine parts are fitted to (its scenario name, e.g. `machine-3`); returns its device id. */
+  registerMachine: (name: string) => Promise<string>
 }
 
 export interface ReplayResult {
@@ -92,7 +94,7 @@ export async function replayScenario (scenario: Scenario, options: ReplayOptions
         return
       }
       case 'install': {
-        const outcome = await t.scans.scan({ code: codeOf(event.ref), action: 'install', deviceId: event.deviceId, at: at(event.t).toISOString() },
+        const outcome = await t.scans.scan({ code: codeOf(event.ref), action: 'install', deviceId: await machineOf(event.deviceId), at: at(event.t).toISOString() },
           { userId: event.engineer, username: event.engineer, role: 'engineer', orgId: null })
         count(outcome.result)
         return
@@ -102,6 +104,14 @@ export async function replayScenario (scenario: Scenario, options: ReplayOptions
         count(outcome.result)
       }
     }
+  }
+
+  // Install scans name registered machines: each scenario machine is registered on first use.
+  const machines = new Map<string, Promise<string>>()
+  const machineOf = async (name: string): Promise<string> => {
+    let id = machines.get(name)
+    if (id === undefined) machines.set(name, id = options.registerMachine(name))
+    return await id
   }
 
   const windowHours = options.windowHours ?? 1

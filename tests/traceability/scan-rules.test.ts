@@ -1,4 +1,5 @@
 import t from 'tap'
+import { registerDevice } from '../helpers/mqtt.js'
 import { forEachDriver } from '../helpers/database.js'
 import { issueCodes, WENZHOU } from './fixtures.js'
 import { iso, moveToStore, setup } from './scan-helpers.js'
@@ -34,19 +35,21 @@ forEachDriver(t, 'provenance lists the hand-overs that moved the part, not the s
   const { test, brand, scan } = await setup(t, driver)
   const [code] = await issueCodes(test, brand, 1) as [string]
   const engineer = await test.tokenFor('engineer')
+  const machine7 = (await registerDevice(test, 'MACHINE-7')).id
+  const machine8 = (await registerDevice(test, 'MACHINE-8')).id
   await scan({ code, action: 'ship', orgId: 'factory-ningbo', toOrgId: 'dist-east', at: iso(100) })
   await scan({ code, action: 'receive', orgId: 'dist-east', at: iso(90) })
   await scan({ code, action: 'ship', orgId: 'dist-east', toOrgId: 'dealer-zj', at: iso(60) })
   const diverted = await scan({ code, action: 'receive', orgId: 'dealer-ah', at: iso(50) })
-  await scan({ code, action: 'install', deviceId: 'machine-7', at: iso(20) }, engineer)
+  await scan({ code, action: 'install', deviceId: machine7, at: iso(20) }, engineer)
   const copyReceived = await scan({ code, action: 'receive', orgId: 'store-suzhou', at: iso(10) })
-  const copyFitted = await scan({ code, action: 'install', deviceId: 'machine-8', at: iso(5) }, engineer)
+  const copyFitted = await scan({ code, action: 'install', deviceId: machine8, at: iso(5) }, engineer)
   t.same([diverted.body.result, copyReceived.body.result, copyFitted.body.result], ['warning', 'warning', 'warning'])
   t.same([copyReceived.body.checks.at(-1).name, copyFitted.body.checks.at(-1).name], ['not_sold_or_installed', 'not_installed'], 'the last two are clone findings')
   const provenance = await test.request('GET', `/api/parts/${encodeURIComponent(code)}/provenance`, { token: engineer })
   t.same({ status: provenance.body.status, deviceId: provenance.body.deviceId, steps: provenance.body.provenance.map((p: any) => [p.bizStep, p.orgId]) }, {
     status: 'installed',
-    deviceId: 'machine-7',
+    deviceId: machine7,
     steps: [['commissioning', 'factory-ningbo'], ['shipping', 'factory-ningbo'], ['receiving', 'dist-east'], ['shipping', 'dist-east'], ['receiving', 'dealer-ah'], ['installing', null]]
   }, 'the diverted receive was a real hand-over and stays; the copy\'s receive and second fitting are not')
 })

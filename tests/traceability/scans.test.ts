@@ -1,4 +1,5 @@
 import t from 'tap'
+import { registerDevice } from '../helpers/mqtt.js'
 import { workOrderCompleted } from '../helpers/events.js'
 import type { DomainEventEnvelope } from '../../core/events.js'
 import { forEachDriver } from '../helpers/database.js'
@@ -138,6 +139,8 @@ forEachDriver(t, 'installing a part publishes part.installed with provenance; a 
   const installed: any[] = []
   test.platform.bus.subscribe('part.installed', (payload) => { installed.push(payload) })
   const [first, second] = await issueCodes(test, brand, 2) as [string, string]
+  const machine7 = (await registerDevice(test, 'MACHINE-7')).id
+  const machine8 = (await registerDevice(test, 'MACHINE-8')).id
   for (const code of [first, second]) {
     await scan({ code, action: 'ship', orgId: 'factory-ningbo', toOrgId: 'dist-east', at: iso(100) })
     await scan({ code, action: 'receive', orgId: 'dist-east', at: iso(90) })
@@ -146,31 +149,31 @@ forEachDriver(t, 'installing a part publishes part.installed with provenance; a 
   }
   const engineer = await test.tokenFor('engineer')
   const engineerId = (await test.request('GET', '/api/users?role=engineer', { token: await test.tokenFor('admin') })).body.users[0].id
-  const fit = await scan({ code: first, action: 'install', deviceId: 'machine-7', workOrderId: 'wo-1', location: HANGZHOU, at: iso(2) }, engineer)
+  const fit = await scan({ code: first, action: 'install', deviceId: machine7, workOrderId: 'wo-1', location: HANGZHOU, at: iso(2) }, engineer)
   t.equal(fit.body.result, 'ok')
   await test.platform.bus.idle()
   t.equal(installed.length, 1)
   const event = installed[0]
   t.same({ ...event, provenance: event.provenance.map((p: any) => [p.bizStep, p.orgId]) }, {
-    deviceId: 'machine-7', code: first, gtin: GTIN, serial: first.split('/21/')[1], lot: 'L2026-11', installedAt: new Date(iso(2)),
+    deviceId: machine7, code: first, gtin: GTIN, serial: first.split('/21/')[1], lot: 'L2026-11', installedAt: new Date(iso(2)),
     installedBy: engineerId, workOrderId: 'wo-1',
     provenance: [['commissioning', 'factory-ningbo'], ['shipping', 'factory-ningbo'], ['receiving', 'dist-east'], ['shipping', 'dist-east'], ['receiving', 'dealer-zj'], ['installing', null]]
   })
   t.same(event.provenance[1].location, { lat: 29.87, lng: 121.55 })
   const provenance = await test.request('GET', `/api/parts/${encodeURIComponent(first)}/provenance`, { token: engineer })
-  t.same([provenance.body.status, provenance.body.deviceId, provenance.body.provenance.length], ['installed', 'machine-7', 6])
+  t.same([provenance.body.status, provenance.body.deviceId, provenance.body.provenance.length], ['installed', machine7, 6])
   t.same((await test.request('GET', `/api/parts/${encodeURIComponent('https://x/01/09506000134352/21/NOPE')}/provenance`, { token: engineer })).body.code, 'TRC_CODE_NOT_FOUND')
 
-  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second, first] }))
+  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: machine8, engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second, first] }))
   await test.platform.bus.idle()
   await test.platform.traceability.scans.idle()
   t.same(installed.map((e) => [e.serial, e.deviceId, e.installedBy, e.workOrderId]), [
-    [first.split('/21/')[1], 'machine-7', event.installedBy, 'wo-1'],
-    [second.split('/21/')[1], 'machine-8', 'eng-42', 'wo-2']
+    [first.split('/21/')[1], machine7, event.installedBy, 'wo-1'],
+    [second.split('/21/')[1], machine8, 'eng-42', 'wo-2']
   ], 'the second part is installed by the work order; the first, already on machine-7, is a clone warning, not a new fitting')
   const alerts = await test.request('GET', '/api/trace-alerts?type=clone', { token: brand })
   t.equal(alerts.body.total, 1, 'a part already fitted elsewhere, listed on another machine\'s work order')
-  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: 'machine-8', engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second] }))
+  test.platform.bus.publish('workorder.completed', workOrderCompleted({ workOrderId: 'wo-2', deviceId: machine8, engineerId: 'eng-42', completedAt: new Date(iso(1)), partsUsed: [second] }))
   await test.platform.bus.idle()
   await test.platform.traceability.scans.idle()
   t.equal(installed.length, 2, 'redelivery of the work order changes nothing')

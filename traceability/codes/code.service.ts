@@ -5,6 +5,8 @@ import type { Logger } from '../../core/logger.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import { TRC_BATCH_NOT_FOUND, TRC_BATCH_NOT_ISSUED, TRC_CODE_INVALID } from '../errors.js'
 import { formatItemUri, parseCode } from '../gs1/digital-link.js'
+import { hasValidCheckDigit } from '../gs1/check-digit.js'
+import { isValidSscc } from '../gs1/sscc.js'
 import { createCodeRepository } from './code.repository.js'
 import type { CodeBatch } from './code.repository.js'
 import type { SerialGenerator } from './serial.js'
@@ -112,7 +114,15 @@ export function createCodeService (deps: { db: Database, bus: EventBus, catalog:
     canonicalUri (code: string): string {
       const parsed = parseCode(code)
       if (!parsed.ok) throw new TRC_CODE_INVALID(parsed.reason).withDetails({ field: 'query.code' })
-      if (parsed.code.kind === 'sscc') return `https://${deps.resolver}/00/${parsed.code.sscc}`
+      // A label is printed to be scanned: one that every check would refuse is not printed.
+      if (parsed.code.kind === 'sscc') {
+        if (!isValidSscc(parsed.code.sscc)) throw new TRC_CODE_INVALID(`SSCC ${parsed.code.sscc} has a wrong check digit`).withDetails({ field: 'query.code' })
+        return `https://${deps.resolver}/00/${parsed.code.sscc}`
+      }
+      if (!hasValidCheckDigit(parsed.code.gtin)) throw new TRC_CODE_INVALID(`GTIN ${parsed.code.gtin} has a wrong check digit`).withDetails({ field: 'query.code' })
+      if (!deps.serials.hasValidTag(parsed.code.gtin, parsed.code.serial)) {
+        throw new TRC_CODE_INVALID(`serial ${parsed.code.serial} was not issued by this platform for GTIN ${parsed.code.gtin}`).withDetails({ field: 'query.code' })
+      }
       return formatItemUri(deps.resolver, parsed.code.gtin, parsed.code.lot, parsed.code.serial)
     }
   }

@@ -20,6 +20,8 @@ export interface PackedItem {
   lot: string | null
   status: string
   parentSscc: string | null
+  /** The organisation holding it (custody), or null before its first hand-over. */
+  holderOrgId: string | null
 }
 
 export function createContainerRepository () {
@@ -52,6 +54,16 @@ export function createContainerRepository () {
          ) SELECT sscc FROM up ORDER BY depth`, [sscc])
       return rows.map((r) => r.sscc)
     },
+    /** The organisations holding the items inside a container, at any depth (null: not yet handed over). */
+    async holdersInside (q: Queryable, sscc: string): Promise<Array<string | null>> {
+      const { rows } = await q.query<{ holder_org_id: string | null }>(
+        `WITH RECURSIVE down (sscc, depth) AS (
+           SELECT sscc, 0 FROM trace_containers WHERE sscc = $1
+           UNION ALL
+           SELECT c.sscc, down.depth + 1 FROM trace_containers c JOIN down ON c.parent_sscc = down.sscc WHERE down.depth < 16
+         ) SELECT DISTINCT s.holder_org_id FROM trace_code_state s JOIN down ON s.parent_sscc = down.sscc`, [sscc])
+      return rows.map((r) => r.holder_org_id)
+    },
     async setContainerParents (q: Queryable, ssccs: readonly string[], parent: string | null, at: Date): Promise<void> {
       if (ssccs.length === 0) return
       await q.query('UPDATE trace_containers SET parent_sscc = $2, updated_at = $3 WHERE sscc = ANY($1::text[])', [ssccs, parent, at])
@@ -59,11 +71,11 @@ export function createContainerRepository () {
     /** Issued items with their packing state (an item never scanned has no state row yet: status issued). */
     async items (q: Queryable, serials: readonly string[], lock: boolean): Promise<PackedItem[]> {
       if (serials.length === 0) return []
-      const { rows } = await q.query<{ serial: string, gtin: string, lot: string | null, status: string | null, parent_sscc: string | null, batch_status: string }>(
-        `SELECT c.serial, b.gtin, b.lot, s.status, s.parent_sscc, b.status AS batch_status
+      const { rows } = await q.query<{ serial: string, gtin: string, lot: string | null, status: string | null, parent_sscc: string | null, holder_org_id: string | null, batch_status: string }>(
+        `SELECT c.serial, b.gtin, b.lot, s.status, s.parent_sscc, s.holder_org_id, b.status AS batch_status
          FROM trace_codes c JOIN trace_code_batches b ON b.id = c.batch_id LEFT JOIN trace_code_state s ON s.serial = c.serial
          WHERE c.serial = ANY($1::text[])${lock ? ' FOR UPDATE OF c' : ''}`, [serials])
-      return rows.filter((r) => r.batch_status === 'issued').map((r) => ({ serial: r.serial, gtin: r.gtin, lot: r.lot, status: r.status ?? 'issued', parentSscc: r.parent_sscc }))
+      return rows.filter((r) => r.batch_status === 'issued').map((r) => ({ serial: r.serial, gtin: r.gtin, lot: r.lot, status: r.status ?? 'issued', parentSscc: r.parent_sscc, holderOrgId: r.holder_org_id }))
     },
     /** Put items into (or, with null, take them out of) a container; items without a state row get one. */
     async setItemParents (q: Queryable, items: readonly PackedItem[], parent: string | null, at: Date): Promise<void> {
@@ -77,12 +89,12 @@ export function createContainerRepository () {
     async children (q: Queryable, sscc: string): Promise<{ containers: Container[], items: PackedItem[] }> {
       const [containers, items] = await Promise.all([
         q.query<ContainerRow>('SELECT * FROM trace_containers WHERE parent_sscc = $1 ORDER BY sscc', [sscc]),
-        q.query<{ serial: string, gtin: string, lot: string | null, status: string, parent_sscc: string | null }>(
-          'SELECT serial, gtin, lot, status, parent_sscc FROM trace_code_state WHERE parent_sscc = $1 ORDER BY serial', [sscc])
+        q.query<{ serial: string, gtin: string, lot: string | null, status: string, parent_sscc: string | null, holder_org_id: string | null }>(
+          'SELECT serial, gtin, lot, status, parent_sscc, holder_org_id FROM trace_code_state WHERE parent_sscc = $1 ORDER BY serial', [sscc])
       ])
       return {
         containers: containers.rows.map(toContainer),
-        items: items.rows.map((r) => ({ serial: r.serial, gtin: r.gtin, lot: r.lot, status: r.status, parentSscc: r.parent_sscc }))
+        items: items.rows.map((r) => ({ serial: r.serial, gtin: r.gtin, lot: r.lot, status: r.status, parentSscc: r.parent_sscc, holderOrgId: r.holder_org_id }))
       }
     }
   }

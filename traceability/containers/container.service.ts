@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../core/db/database.js'
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import type { SerialGenerator } from '../codes/serial.js'
-import { TRC_CONTAINER_EXISTS, TRC_CONTAINER_NOT_FOUND, TRC_ORG_NOT_FOUND, TRC_PACK_REFUSED, TRC_SCAN_FIELD_REQUIRED, TRC_SCAN_ORG_FORBIDDEN, TRC_SSCC_INVALID } from '../errors.js'
+import { TRC_CONTAINER_EXISTS, TRC_CONTAINER_FORBIDDEN, TRC_CONTAINER_NOT_FOUND, TRC_ORG_NOT_FOUND, TRC_PACK_REFUSED, TRC_SCAN_FIELD_REQUIRED, TRC_SCAN_ORG_FORBIDDEN, TRC_SSCC_INVALID } from '../errors.js'
 import { formatItemUri, formatSsccUri, parseCode } from '../gs1/digital-link.js'
 import { composeSscc, isValidSscc } from '../gs1/sscc.js'
 import type { EpcisEvent, EpcisEventSink } from '../scans/event-sink.js'
@@ -40,6 +40,26 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
       return principal.orgId
     }
     return given ?? null
+  }
+
+  /**
+   * Organisation staff pack and unpack only containers of their own organisation — created by it, or
+   * whose contents it holds now (a factory's case, received by a dealer, is the dealer's to unpack) —
+   * and pack only items their organisation holds (at a factory: items not yet handed over). Brand
+   * staff and admins may act on any.
+   */
+  const requireOwnContainer = async (q: Queryable, principal: Principal, container: Container): Promise<void> => {
+    if (principal.role !== 'org_staff' || container.orgId === principal.orgId) return
+    const holders = await repo.holdersInside(q, container.sscc)
+    if (holders.length > 0 && holders.every((holder) => holder === principal.orgId)) return
+    throw new TRC_CONTAINER_FORBIDDEN(container.sscc).withDetails({ field: 'params.sscc' })
+  }
+  const foreignItems = (principal: Principal, catalog: CatalogSnapshot, items: Array<[number, PackedItem]>): Array<{ index: number, reason: string }> => {
+    if (principal.role !== 'org_staff') return []
+    const atFactory = principal.orgId !== null && catalog.org(principal.orgId)?.kind === 'factory'
+    return items.flatMap(([index, item]) => item.holderOrgId === principal.orgId || (item.holderOrgId === null && atFactory)
+      ? []
+      : [{ index, reason: `${item.serial} is not held by your organisation` }])
   }
 
   const requireContainer = async (q: Queryable, sscc: string, field: string, forUpdate = false): Promise<Container> => {
@@ -97,7 +117,14 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
       const catalog = await deps.catalog.snapshot()
       const tree = await deps.db.transaction(async (tx) => {
         const container = await requireContainer(tx, sscc, 'params.sscc', true)
+        await requireOwnContainer(tx, principal, container)
         const { items, containers, problems } = await resolveChildren(tx, children)
+        problems.push(...foreignItems(principal, catalog, items))
+        for (const [i, child] of containers) {
+          if (principal.role !== 'org_staff' || child.orgId === principal.orgId) continue
+          const holders = await repo.holdersInside(tx, child.sscc)
+          if (holders.length === 0 || holders.some((holder) => holder !== principal.orgId)) problems.push({ index: i, reason: `${child.sscc} belongs to another organisation` })
+        }
         const ancestors = new Set(await repo.ancestors(tx, sscc))
         for (const [i, child] of containers) {
           if (ancestors.has(child.sscc)) problems.push({ index: i, reason: `${child.sscc} contains ${sscc} (a container cannot hold itself)` })
@@ -125,6 +152,7 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
       const catalog = await deps.catalog.snapshot()
       return await deps.db.transaction(async (tx) => {
         const container = await requireContainer(tx, sscc, 'params.sscc', true)
+        await requireOwnContainer(tx, principal, container)
         let items: Array<[number, PackedItem]>
         let containers: Array<[number, Container]>
         if (children === undefined) {
@@ -168,8 +196,13 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
     const problems: Array<{ index: number, reason: string }> = []
     const itemRefs: Array<[number, string, string]> = []
     const containerRefs: Array<[number, string]> = []
+    // One child named twice (as the same code, or as two spellings of it) is packed once.
+    const seen = new Set<string>()
     children.forEach((child, index) => {
       const parsed = parseCode(child)
+      const key = !parsed.ok ? null : parsed.code.kind === 'sscc' ? `sscc:${parsed.code.sscc}` : `item:${parsed.code.serial}`
+      if (key !== null && seen.has(key)) return
+      if (key !== null) seen.add(key)
       if (!parsed.ok) problems.push({ index, reason: `${child}: ${parsed.reason}` })
       else if (parsed.code.kind === 'sscc') containerRefs.push([index, parsed.code.sscc])
       else if (!deps.serials.hasValidTag(parsed.code.gtin, parsed.code.serial)) problems.push({ index, reason: `${parsed.code.serial} is not a genuine serial` })

@@ -8,7 +8,8 @@ import type { RewardService } from './reward.service.js'
 const RuleBody = Type.Object({
   gtin: Type.Optional(Type.Union([GtinText, Type.Null()])),
   trigger: Type.Union([Type.Literal('store_receive'), Type.Literal('consumer_first_verify')]),
-  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  // Stored to the cent: a smaller amount would round to nothing.
+  amount: Type.Number({ minimum: 0.01, maximum: 1_000_000 }),
   shares: Type.Record(Type.String(), Type.Number())
 }, { additionalProperties: false })
 const LedgerQuery = Type.Object({

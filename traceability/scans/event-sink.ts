@@ -18,7 +18,8 @@ export interface AttributedEvent {
   orgId: string | null
 }
 
-export type CapturedEventsListener = (events: readonly EpcisEvent[]) => Promise<void>
+/** `capturerOrgId`: the organisation of the org_staff account that captured them; null for brand staff and admins. */
+export type CapturedEventsListener = (events: readonly EpcisEvent[], capturerOrgId: string | null) => Promise<void>
 
 export interface EpcisEventSink {
   recordEvents (tx: Queryable, events: readonly AttributedEvent[]): Promise<void>
@@ -38,8 +39,8 @@ export function createEpcisEventSink (epcis: EpcisService): EpcisEventSink {
       for (const [orgId, list] of byOrg) await epcis.record(list as unknown as Parameters<EpcisService['record']>[0], { tx, orgId })
     },
     onCaptured (listener) {
-      return epcis.onCaptured(async (stored) => {
-        await listener(stored.map((s) => ({ ...s.event, eventID: s.eventId }) as EpcisEvent))
+      return epcis.onCaptured(async (stored, info) => {
+        await listener(stored.map((s) => ({ ...s.event, eventID: s.eventId }) as EpcisEvent), info.orgId)
       })
     }
   }

@@ -10,7 +10,7 @@ import { createAlertRepository } from '../alerts/alert.repository.js'
 import type { CatalogService } from '../catalog/catalog.service.js'
 import type { LatLng } from '../catalog/territory.js'
 import type { SerialGenerator } from '../codes/serial.js'
-import { TRC_CODE_INVALID, TRC_CODE_NOT_FOUND, TRC_ORG_NOT_FOUND, TRC_SCAN_ACTION_FORBIDDEN, TRC_SCAN_FIELD_REQUIRED, TRC_SCAN_ORG_FORBIDDEN, TRC_SCAN_TIME_INVALID } from '../errors.js'
+import { TRC_CODE_INVALID, TRC_CODE_NOT_FOUND, TRC_ORG_NOT_FOUND, TRC_SCAN_ACTION_FORBIDDEN, TRC_SCAN_DEVICE_NOT_FOUND, TRC_SCAN_FIELD_REQUIRED, TRC_SCAN_ORG_FORBIDDEN, TRC_SCAN_TIME_INVALID } from '../errors.js'
 import type { PartInstalledEvent, ProvenanceStep } from '../events.js'
 import { formatItemUri, parseCode } from '../gs1/digital-link.js'
 import type { RewardService } from '../rewards/reward.service.js'
@@ -68,7 +68,12 @@ export interface ScanServiceDeps {
   resolver: string
   now: () => number
   rules?: CheckRules
+  /** The machine registry (the gateway's): install scans must name a registered machine. */
+  devices?: { exists (deviceId: string): Promise<boolean> }
 }
+
+/** How far ahead of the server's clock a scan's time may be. */
+const CAPTURED_SKEW_MS = 5 * 60_000
 
 /**
  * Scans from every door (API, public verification, EPCIS capture, completed work orders) go through one
@@ -165,6 +170,26 @@ export function createScanService (deps: ScanServiceDeps) {
     return { ...part, provenance: await provenanceOf(part.serial) }
   }
 
+  /**
+   * Why a scan a captured event stands for is not checked and recorded as one (the event itself stays
+   * stored), or null. The same rules as POST /api/scans: organisation staff act for their own
+   * organisation only; ship, receive and sell need an organisation, install a registered machine; a
+   * scan may not lie in the future.
+   */
+  const capturedScanRefusal = async (request: ScanRequest, capturerOrgId: string | null): Promise<string | null> => {
+    if (capturerOrgId !== null) {
+      if (request.orgId === null) request.orgId = capturerOrgId
+      if (request.orgId !== capturerOrgId) return `the event names organisation ${request.orgId}, not the capturer's ${capturerOrgId}`
+    }
+    if (request.action !== 'install' && request.action !== 'verify' && request.orgId === null) return `a ${request.action} event must name an organisation of the channel`
+    if (request.action === 'install') {
+      if (request.deviceId === null) return 'an installing event must name the machine (parentID)'
+      if (deps.devices !== undefined && !await deps.devices.exists(request.deviceId)) return `machine ${request.deviceId} is not registered`
+    }
+    if (request.at.getTime() > deps.now() + CAPTURED_SKEW_MS) return `eventTime ${request.at.toISOString()} lies in the future`
+    return null
+  }
+
   const requireOrg = async (orgId: string, field: string): Promise<void> => {
     if ((await deps.catalog.snapshot()).org(orgId) === undefined) throw new TRC_ORG_NOT_FOUND(orgId).withDetails({ field })
   }
@@ -186,12 +211,16 @@ export function createScanService (deps: ScanServiceDeps) {
       if (input.action === 'ship' && toOrgId === null) throw new TRC_SCAN_FIELD_REQUIRED('ship', 'toOrgId').withDetails({ field: 'body.toOrgId' })
       if (input.action !== 'install' && input.action !== 'verify' && orgId === null) throw new TRC_SCAN_FIELD_REQUIRED(input.action, 'orgId').withDetails({ field: 'body.orgId' })
       if (input.action === 'install' && deviceId === null) throw new TRC_SCAN_FIELD_REQUIRED('install', 'deviceId').withDetails({ field: 'body.deviceId' })
+      if (deviceId !== null && input.action === 'install' && deps.devices !== undefined && !await deps.devices.exists(deviceId)) {
+        throw new TRC_SCAN_DEVICE_NOT_FOUND(deviceId).withDetails({ field: 'body.deviceId' })
+      }
       if (orgId !== null) await requireOrg(orgId, 'body.orgId')
       if (toOrgId !== null) await requireOrg(toOrgId, 'body.toOrgId')
       const at = input.at === undefined ? new Date(deps.now()) : new Date(input.at)
       if (at.getTime() > deps.now() + MAX_CLOCK_SKEW_MS) throw new TRC_SCAN_TIME_INVALID(at.toISOString()).withDetails({ field: 'body.at' })
       return await submit({
-        requestId: input.scanId ?? randomUUID(),
+        // Stored as uuid (lower case): a retry spelling it in upper case is the same scan.
+        requestId: input.scanId?.toLowerCase() ?? randomUUID(),
         code: input.code,
         action: input.action,
         orgId,
@@ -210,6 +239,11 @@ export function createScanService (deps: ScanServiceDeps) {
 
     /** Public verification by a consumer: recorded like every scan, answered with what a buyer wants to know. */
     async verify (code: string, options: { location: LatLng | null, consumerId: string | null, at?: Date }): Promise<ScanOutcome> {
+      // A case's or pallet's code would reveal (and credit a first verification of) every part inside.
+      const parsed = parseCode(code)
+      if (parsed.ok && parsed.code.kind === 'sscc') {
+        throw new TRC_CODE_INVALID('an SSCC names a case or pallet; verify the code on the part itself').withDetails({ field: 'query.code' })
+      }
       return await submit({
         requestId: randomUUID(), code, action: 'verify', orgId: null, toOrgId: null, deviceId: null, workOrderId: null,
         location: options.location, at: options.at ?? new Date(deps.now()), actorRole: 'consumer', actorUserId: null,
@@ -221,9 +255,10 @@ export function createScanService (deps: ScanServiceDeps) {
     async provenance (code: string) {
       const parsed = parseCode(code)
       if (!parsed.ok || parsed.code.kind !== 'item') throw new TRC_CODE_INVALID(parsed.ok ? 'an SSCC names a case or pallet' : parsed.reason).withDetails({ field: 'params.code' })
-      const { serial, gtin } = parsed.code
+      const { serial, gtin, lot } = parsed.code
       const issued = await history.issuedItem(serial)
-      if (issued === null || issued.gtin !== gtin || issued.status !== 'issued') throw new TRC_CODE_NOT_FOUND(code).withDetails({ field: 'params.code' })
+      // A code naming a lot must name the item's own lot.
+      if (issued === null || issued.gtin !== gtin || issued.status !== 'issued' || (lot !== null && lot !== issued.lot)) throw new TRC_CODE_NOT_FOUND(code).withDetails({ field: 'params.code' })
       const state = await history.itemState(serial)
       const product = (await deps.catalog.snapshot()).product(gtin) ?? null
       return {
@@ -256,9 +291,14 @@ export function createScanService (deps: ScanServiceDeps) {
      * Events stored through POST /epcis/capture go through the same checks as POST /api/scans, for the
      * codes that are ours (see isOwnCode); other brands' goods stay plain EPCIS events.
      */
-    async handleCapturedEvents (events: readonly EpcisEvent[]): Promise<void> {
+    async handleCapturedEvents (events: readonly EpcisEvent[], capturerOrgId: string | null = null): Promise<void> {
       const catalog = await deps.catalog.snapshot()
-      const candidates = events.flatMap((event) => scansOfCapturedEvent(event, catalog))
+      const candidates: ScanRequest[] = []
+      for (const request of events.flatMap((event) => scansOfCapturedEvent(event, catalog))) {
+        const refusal = await capturedScanRefusal(request, capturerOrgId)
+        if (refusal === null) candidates.push(request)
+        else deps.logger.warn({ eventId: request.eventId, code: request.code, capturerOrgId, reason: refusal }, 'captured EPCIS event stored, but not counted as a scan')
+      }
       const containers = await scans.existingContainers(deps.db, ssccsOf(candidates.map((r) => r.code)))
       const requests = candidates.filter((r) => isOwnCode(r.code, catalog, containers))
       const settled = await Promise.allSettled(requests.map((request) => submit(request)))
