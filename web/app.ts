@@ -1,4 +1,7 @@
 import fastifyStatic from '@fastify/static'
+import { Ajv } from 'ajv'
+import type { AnySchema } from 'ajv'
+import addFormatsPlugin from 'ajv-formats'
 import { fastify, LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Principal } from '../core/auth/roles.js'
@@ -36,6 +39,16 @@ function bearerToken (request: FastifyRequest): string | null {
   return match?.[1] ?? null
 }
 
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv
+
+/** An ajv as fastify would build it, with the platform's narrowed formats. */
+function createValidator (coerceTypes: 'array' | false): Ajv {
+  const ajv = new Ajv({ removeAdditional: false, coerceTypes, useDefaults: true, allErrors: false, addUsedSchema: false })
+  addFormats(ajv)
+  narrowFormats(ajv as unknown as Parameters<typeof narrowFormats>[0])
+  return ajv
+}
+
 /**
  * The fastify app: every module's RouteDefinitions become routes with their JSON Schemas (ajv),
  * an access check before anything else is read (401 without a valid token, 403 for a role the route
@@ -57,11 +70,13 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
       const { body } = toErrorBody(coded)
       void (reply as FastifyReply).code(body.statusCode).type('application/json; charset=utf-8').send(body)
     },
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-      onCreate: narrowFormats
-    }
   })
+  // Query strings and path parameters arrive as text: ajv coerces them to the schema's types ("20" →
+  // 20, a single value → an array). JSON bodies carry their own types and are not coerced: coercion
+  // would store `"lat": null` as 0 and `true` as 1.
+  const textParts = createValidator('array')
+  const bodies = createValidator(false)
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : textParts).compile(schema as AnySchema))
   app.decorateRequest('principal', null)
   let closing = false
   app.addHook('preClose', async () => { closing = true })

@@ -43,6 +43,8 @@ forEachDriver(t, 'what the schema let through but the database cannot store is a
   t.same(await refused('POST', `/api/work-orders/${order.id}/cancel`, { reason: 'dup\ud800' }), [400, 'WEB_VALIDATION', 'body.reason'], 'a lone surrogate, which json cannot hold')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-12-31T23:59:60Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'], 'no clock stores a leap second')
   t.same(await refused('POST', '/api/work-orders', { ...base, window: { end: '2026-02-30T10:00:00Z' } }), [400, 'WEB_VALIDATION', 'body.window.end'])
+  t.same(await refused('POST', '/api/work-orders', { ...base, location: { lat: null, lng: 121 } }), [400, 'WEB_VALIDATION', 'body.location.lat'], 'JSON bodies are not coerced: null is not 0')
+  t.same(await refused('POST', '/api/work-orders', { ...base, location: { lat: true, lng: 121 } }), [400, 'WEB_VALIDATION', 'body.location.lat'], 'nor true 1')
 
   t.same(await refused('GET', '/api/work-orders?limit=Infinity'), [400, 'WEB_VALIDATION', 'query.limit'], 'ajv coerces "Infinity" and skips the bounds')
   t.same(await refused('GET', '/api/work-orders?offset=1e400'), [400, 'WEB_VALIDATION', 'query.offset'])
