@@ -134,6 +134,7 @@ export async function createHttpApp (deps: HttpAppDeps): Promise<FastifyInstance
       schema: route.schema,
       ...(route.bodyLimitBytes === undefined ? {} : { bodyLimit: route.bodyLimitBytes }),
       ...(route.bodyTypes === undefined ? {} : { errorHandler: answerBodyProblem }),
+      ...(route.recordsVisit === true ? { exposeHeadRoute: false } : {}),
       // Public routes (consumers' verification, tracking) mostly come without a token: no promise then.
       onRequest: access === 'public'
         ? (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {

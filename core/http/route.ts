@@ -52,6 +52,11 @@ export interface RouteDefinition {
   bodyTypes?: readonly string[]
   /** Largest body accepted, bytes (default: the app's limit); public routes keep theirs small. */
   bodyLimitBytes?: number
+  /**
+   * A GET that records something (a consumer's verification): no HEAD route is derived from it, so a
+   * link checker's or preview bot's HEAD does not count as a visit.
+   */
+  recordsVisit?: boolean
   handler (request: RouteRequest<any, any, any>): Promise<unknown>
 }
 
@@ -66,6 +71,7 @@ export function defineRoute<P extends TSchema | undefined = undefined, Q extends
   schema?: { params?: P, querystring?: Q, body?: B, response?: Readonly<Record<number, TSchema>> }
   bodyTypes?: readonly string[]
   bodyLimitBytes?: number
+  recordsVisit?: boolean
   handler: (request: RouteRequest<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>>) => Promise<unknown>
 }): RouteDefinition {
   return { ...route, schema: (route.schema ?? {}) as RouteSchema }

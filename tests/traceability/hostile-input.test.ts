@@ -29,6 +29,13 @@ forEachDriver(t, 'consumers verify parts, not cases: a case code reveals nothing
   t.notMatch(answer.text, codes[0]!.split('/21/')[1]!, 'no item code in the answer')
   await test.platform.traceability.scans.idle()
   t.equal((await test.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM trace_reward_ledger')).rows[0]?.n, 0, 'no reward paid')
+
+  // A HEAD (link checkers, previews) is not a verification.
+  const head = await test.request('HEAD', `/api/verify?code=${encodeURIComponent(codes[0]!)}`)
+  t.equal(head.status, 404)
+  t.equal((await test.request('HEAD', `/01/${GTIN}/21/${codes[0]!.split('/21/')[1]!}`)).status, 404)
+  const firstLook = await test.request('GET', `/api/verify?code=${encodeURIComponent(codes[0]!)}`)
+  t.same([firstLook.status, firstLook.body.verifications], [200, 1], 'the first GET is the first verification')
 })
 
 forEachDriver(t, 'organisation staff pack only their own cases, with items they hold; children named twice are packed once', async (t, driver) => {

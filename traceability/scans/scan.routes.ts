@@ -50,6 +50,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       method: 'GET',
       url: '/api/verify',
       access: 'public',
+      recordsVisit: true,
       summary: 'consumer verification of a code: genuine or not, product, first verified at, times verified, warnings',
       schema: { querystring: VerifyQuery, response: { 200: VerificationAnswer } },
       handler: async ({ query }) => toVerification(await scans.verify(query.code, { location: locationOf(query), consumerId: query.consumerId ?? null }))
@@ -58,6 +59,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       method: 'GET',
       url: '/01/:gtin/21/:serial',
       access: 'public',
+      recordsVisit: true,
       summary: 'GS1 Digital Link of an item: browsers are redirected to the verification page, others get the verification',
       schema: { params: DigitalLinkParams, querystring: DigitalLinkQuery, response: { 200: VerificationAnswer } },
       handler: async ({ params, query, headers }) =>
@@ -67,6 +69,7 @@ export function createScanRoutes (scans: ScanService, options: { verifyPage: str
       method: 'GET',
       url: '/01/:gtin/10/:lot/21/:serial',
       access: 'public',
+      recordsVisit: true,
       summary: 'GS1 Digital Link of an item with its lot (same answers as without)',
       schema: { params: DigitalLinkLotParams, querystring: DigitalLinkQuery, response: { 200: VerificationAnswer } },
       handler: async ({ params, query, headers }) =>
