@@ -126,6 +126,16 @@ forEachDriver(t, 'EPCIS: captured events count as scans only under the capturer\
   const scans = await test.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM trace_scans')
   t.equal(scans.rows[0]?.n, 0, 'a dealer cannot record the factory\'s shipment, nor a receipt an hour ahead')
 
+  const named = { eventID: 'urn:uuid:0a7e1b6c-2d3f-4a5b-8c9d-0e1f2a3b4c5d', bizStep: 'inspecting', bizLocation: { id: 'urn:afterline:org:dealer-zj' } }
+  t.equal((await test.request('POST', '/epcis/capture', { token: brand, body: epcisDocument([event(named)]) })).status, 201)
+  const same = await test.request('POST', '/epcis/capture', { token: brand, body: epcisDocument([event(named)]) })
+  t.same([same.status, same.body.duplicates], [201, 1], 'the same event again is a duplicate')
+  const reused = await test.request('POST', '/epcis/capture', { token: brand, body: epcisDocument([event({ ...named, epcList: [second] })]) })
+  t.same([reused.status, reused.body.code, reused.body.field], [400, 'TRC_EPCIS_INVALID', '/epcisBody/eventList/0/eventID'], 'an eventID reused for another event is refused, not silently dropped')
+  const twiceInOne = await test.request('POST', '/epcis/capture', { token: brand, body: epcisDocument([event({ ...named, eventID: 'urn:uuid:1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9' }), event({ ...named, eventID: 'urn:uuid:1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9', epcList: [second] })]) })
+  t.same([twiceInOne.status, twiceInOne.body.field], [400, '/epcisBody/eventList/1/eventID'])
+  t.equal((await test.request('GET', `/epcis/events/${encodeURIComponent('urn:uuid:1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9')}`, { token: brand })).status, 404, 'all or nothing: neither is stored')
+
   const y10k = await test.request('POST', '/epcis/capture', { token: brand, body: epcisDocument([event({ eventTime: '10000-01-01T00:00:00Z' })]) })
   t.equal(y10k.status, 400, 'a year past 9999 is refused')
   t.match(y10k.text, /eventTime/)

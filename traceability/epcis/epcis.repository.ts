@@ -69,6 +69,14 @@ const MS_TO_TIMESTAMPTZ = (column: string): string => `'epoch'::timestamptz + ${
 
 export function createEpcisRepository (db: Queryable) {
   return {
+    /** The stored event hash of each (eventID, error-declaration flag) among `eventIds`. */
+    async storedHashes (eventIds: readonly string[]): Promise<Map<string, string>> {
+      if (eventIds.length === 0) return new Map()
+      const { rows } = await db.query<{ event_id: string, error_declared: boolean, event_hash: string }>(
+        'SELECT event_id, error_declared, event_hash FROM epcis_events WHERE event_id = ANY($1::text[])', [[...new Set(eventIds)]])
+      return new Map(rows.map((row) => [`${row.error_declared ? 'E' : 'O'}${row.event_id}`, row.event_hash]))
+    },
+
     /**
      * Insert the events that are not held yet (by eventID and error-declaration flag) with their
      * identifiers; returns the rows actually inserted, in input order. Run it inside a transaction.

@@ -64,7 +64,9 @@ export function createEpcisService (deps: EpcisServiceDeps): EpcisService {
     const meta = { recordTimeMs, source: options.source, orgId: options.orgId ?? null }
     const eventIds = rows.map((row) => row.eventId)
     const write = async (q: Queryable): Promise<StoredEpcisEvent[]> => {
-      const inserted = await createEpcisRepository(q).insertEvents(rows, meta)
+      const repo = createEpcisRepository(q)
+      const inserted = await repo.insertEvents(rows, meta)
+      if (options.source === 'capture' && inserted.length < rows.length) await refuseReusedEventIds(repo, rows, inserted)
       if (options.captureId !== undefined) {
         await createCaptureJobRepository(q).insert({
           captureId: options.captureId,
@@ -150,6 +152,27 @@ export function createEpcisService (deps: EpcisServiceDeps): EpcisService {
       listeners.add(listener)
       return () => { listeners.delete(listener) }
     }
+  }
+}
+
+/**
+ * A duplicate is the same event captured again (same eventID, same CBV event hash): it changes nothing.
+ * The same eventID naming a different event is refused — the whole capture with it — since keeping
+ * either silently loses the other; a correction is captured as an error declaration.
+ */
+async function refuseReusedEventIds (repo: ReturnType<typeof createEpcisRepository>, rows: readonly EventRow[], inserted: ReadonlyArray<{ eventId: string, errorDeclared: boolean }>): Promise<void> {
+  const key = (row: { eventId: string, errorDeclared: boolean }): string => `${row.errorDeclared ? 'E' : 'O'}${row.eventId}`
+  const insertedKeys = new Set(inserted.map(key))
+  // What each eventID names: the event stored before, else its first occurrence in this document.
+  const stored = await repo.storedHashes(rows.filter((row) => !insertedKeys.has(key(row))).map((row) => row.eventId))
+  const named = new Map<string, string>()
+  for (const [index, row] of rows.entries()) {
+    const held = named.get(key(row)) ?? stored.get(key(row)) ?? row.eventHash
+    named.set(key(row), held)
+    if (held === row.eventHash) continue
+    const pointer = `/epcisBody/eventList/${index}/eventID`
+    throw new TRC_EPCIS_INVALID(`event ${index} (${row.eventId}): ${pointer} already names a different event; give it a new eventID, or capture a correction as an errorDeclaration`)
+      .withDetails({ field: pointer, eventIndex: index, eventID: row.eventId })
   }
 }
 
