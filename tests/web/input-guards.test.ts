@@ -1,7 +1,11 @@
+import { Ajv } from 'ajv'
+import addFormatsPlugin from 'ajv-formats'
 import t from 'tap'
 import { forEachDriver } from '../helpers/database.js'
 import { startTestPlatform } from '../helpers/platform.js'
-import { findNonFinite, findUnstorable } from '../../web/input-guards.js'
+import { findNonFinite, findUnstorable, narrowFormats } from '../../web/input-guards.js'
+
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv
 import { near, openOrder } from '../dispatch/fixtures.js'
 
 t.test('the first string or key the database cannot store is found by its path', async (t) => {
@@ -13,6 +17,15 @@ t.test('the first string or key the database cannot store is found by its path',
   t.equal(fieldOf({ reason: 'x\ud800' }), 'body.reason')
   t.equal(fieldOf({ reason: '\udc00y' }), 'body.reason')
   t.match(findUnstorable({ reason: '\ud83d' }, 'body'), { problem: /lone surrogate/ })
+})
+
+t.test('date-times: years 1 to 9999, real instants only', async (t) => {
+  const ajv = new Ajv()
+  addFormats(ajv)
+  narrowFormats(ajv as unknown as Parameters<typeof narrowFormats>[0])
+  const valid = ajv.compile({ type: 'string', format: 'date-time' })
+  for (const ok of ['0001-01-01T00:00:00Z', '0500-06-15T12:00:00+01:00', '1899-12-31T23:59:59Z', '9999-12-31T23:59:59Z']) t.equal(valid(ok), true, ok)
+  for (const bad of ['0000-12-30T00:00:00Z', '2026-02-30T10:00:00Z', '2026-12-31T23:59:60Z']) t.equal(valid(bad), false, bad)
 })
 
 t.test('the first number that is not finite is found by its path', async (t) => {
