@@ -19,6 +19,7 @@ export function createGatewayMetrics (registry: MetricsRegistry) {
     accepted: new Counter({ name: 'afterline_mqtt_messages_accepted_total', help: 'device messages validated and stored, by kind', labelNames: ['kind'] as const, registers }),
     rejected: new Counter({ name: 'afterline_mqtt_messages_rejected_total', help: 'device messages refused by validation and stored as dead letters, by reason code', labelNames: ['reason'] as const, registers }),
     readings: new Counter({ name: 'afterline_readings_accepted_total', help: 'readings validated and stored', registers }),
+    duplicateReadings: new Counter({ name: 'afterline_readings_duplicate_total', help: 'readings already stored for that device, metric and time (resent), not stored again', registers }),
     spooled: new Counter({ name: 'afterline_spool_appended_total', help: 'messages durable in the ingest spool (acknowledged)', registers }),
     spoolBacklogBytes: new Gauge({ name: 'afterline_spool_backlog_bytes', help: 'bytes in the spool not yet written to the database', registers, collect () { this.set(sources.spoolBacklogBytes()) } }),
     spoolPending: new Gauge({ name: 'afterline_spool_pending_messages', help: 'spooled messages not yet written to the database', registers, collect () { this.set(sources.spoolPending()) } }),

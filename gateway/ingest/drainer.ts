@@ -19,7 +19,7 @@ export interface DrainerHooks {
   /** Turns a spooled record into what is written; required when following the spool. */
   decode?: (spooled: SpooledRecord) => DrainItem
   /** Called after each committed batch. */
-  onWritten?: (stats: { readings: number, events: number, deadLetters: number, seconds: number }) => void
+  onWritten?: (stats: { readings: number, duplicateReadings: number, events: number, deadLetters: number, seconds: number }) => void
   /** Called with the items now in the database, in spool order (not with set-aside ones). */
   onStored?: (items: readonly DrainItem[]) => void
   onFailed?: (error: Error, attempt: number) => void
@@ -137,7 +137,7 @@ export function createDrainer (deps: {
     return batch
   }
 
-  const write = async (batch: readonly DrainItem[]): Promise<{ readings: number, events: number, deadLetters: number }> => {
+  const write = async (batch: readonly DrainItem[]): Promise<{ readings: number, duplicateReadings: number, events: number, deadLetters: number }> => {
     const readings: ReadingColumns = { deviceIds: [], metrics: [], ts: [], values: [] }
     const events: EventColumns = { deviceIds: [], ts: [], codes: [], severities: [], messages: [], data: [] }
     const dead: DeadLetterColumns = { deviceIds: [], receivedAt: [], topics: [], codes: [], reasons: [], payloads: [], sizes: [] }
@@ -169,19 +169,21 @@ export function createDrainer (deps: {
       }
     }
     const statements = Number(readings.ts.length > 0) + Number(events.ts.length > 0) + Number(dead.receivedAt.length > 0)
+    let inserted = 0
     if (statements <= 1) {
-      await repo.insertReadings(readings)
+      inserted = await repo.insertReadings(readings)
       await repo.insertEvents(events)
       await repo.insertDeadLetters(dead)
     } else {
       await deps.db.transaction(async (tx) => {
         const inTx = createIngestRepository(tx)
-        await inTx.insertReadings(readings)
+        inserted = await inTx.insertReadings(readings)
         await inTx.insertEvents(events)
         await inTx.insertDeadLetters(dead)
       })
     }
-    return { readings: readings.ts.length, events: events.ts.length, deadLetters: dead.receivedAt.length }
+    // A reading already stored (same device, metric and time: a resend) is not stored again.
+    return { readings: readings.ts.length, duplicateReadings: readings.ts.length - inserted, events: events.ts.length, deadLetters: dead.receivedAt.length }
   }
 
   const release = (batch: readonly DrainItem[]): void => {

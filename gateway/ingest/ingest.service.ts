@@ -167,7 +167,8 @@ export async function createIngestService (options: IngestOptions) {
       onStored,
       onWritten: (stats) => {
         metrics.dbWriteLatency.observe(stats.seconds)
-        metrics.dbRowsWritten.inc({ table: 'telemetry' }, stats.readings)
+        metrics.dbRowsWritten.inc({ table: 'telemetry' }, stats.readings - stats.duplicateReadings)
+        if (stats.duplicateReadings > 0) metrics.duplicateReadings.inc(stats.duplicateReadings)
         metrics.dbRowsWritten.inc({ table: 'device_events' }, stats.events)
         metrics.dbRowsWritten.inc({ table: 'dead_letters' }, stats.deadLetters)
       },

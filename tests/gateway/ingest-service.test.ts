@@ -107,3 +107,25 @@ forEachDriver(t, 'an event nested 100,000 levels deep becomes a dead letter and 
   const stored = await db.query<{ code: string }>('SELECT code FROM device_events')
   t.same(stored.rows.map((row) => row.code), ['E3'])
 })
+
+forEachDriver(t, 'a reading resent with the same time is stored once and counted as a duplicate', async (t, driver) => {
+  const { db, close } = await openTestDatabase(driver)
+  t.teardown(close)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afterline-ingest-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const logger = createSilentLogger()
+  const registry = createMetricsRegistry({ processMetrics: false })
+  const now = Date.parse('2026-11-22T10:00:00Z')
+  const ingest = await createIngestService({
+    db, bus: createEventBus(logger), logger, metrics: createGatewayMetrics(registry), spool: { dir, maxBytes: 1 << 20, fsync: true },
+    batchPoints: 1000, maxLagMs: 1000, limits: { maxPayloadBytes: 1024, maxFutureMicros: 60e6 }, deadLetterMaxBytes: 64, now: () => now
+  })
+  t.teardown(() => ingest.close())
+  const payload = Buffer.from(JSON.stringify({ ts: now - 5000, values: { temp: 70, rpm: 900 } }))
+  await ingest.accept(DEVICE, TOPIC, 'telemetry', payload)
+  await ingest.accept(DEVICE, TOPIC, 'telemetry', payload)
+  t.equal((await db.query('SELECT 1 FROM telemetry')).rows.length, 2, 'two readings, stored once')
+  const text = await registry.metrics()
+  t.match(text, /afterline_readings_duplicate_total 2/)
+  t.match(text, /afterline_db_rows_written_total\{table="telemetry"\} 2/)
+})
