@@ -36,6 +36,8 @@ export const DSP_DEVICE_UNKNOWN = createError<[string]>(
   'DSP_DEVICE_UNKNOWN', 'device %s does not exist', 400)
 export const DSP_TRACKING_NOT_FOUND = createError(
   'DSP_TRACKING_NOT_FOUND', 'no work order has this tracking code', 404)
+export const DSP_SLA_POLICY_INVALID = createError<[string]>(
+  'DSP_SLA_POLICY_INVALID', 'SLA targets are inconsistent: %s', 400)
 export const DSP_TERRITORY_INVALID = createError<[string]>(
   'DSP_TERRITORY_INVALID', 'territory is not a valid GeoJSON Polygon or MultiPolygon: %s', 400)
 export const DSP_SHIFT_INVALID = createError<[string]>(

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { LatLng, Offset, Uuid } from '../../core/http/schemas.js'
 import { PartNumber, SkillName } from '../work-orders/work-order.schema.js'
 
+/** [longitude, latitude(, altitude)], RFC 7946 order; ranges are checked in engineer-validation.ts. */
 const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3 })
 const Ring = Type.Array(Position, { minItems: 4, maxItems: 10000 })
 const PolygonCoordinates = Type.Array(Ring, { minItems: 1, maxItems: 100 })
@@ -18,8 +19,10 @@ export const Shift = Type.Object({
   end: Type.String({ pattern: '^\\d{2}:\\d{2}$' })
 }, { additionalProperties: false })
 
-const Skills = Type.Record(SkillName, Type.Integer({ minimum: 1, maximum: 5 }))
-const VanStock = Type.Record(PartNumber, Type.Integer({ minimum: 0, maximum: 100000 }))
+// A record's keys must match the name pattern too: a key that does not (`"hvac "`, `"a b"`) could never
+// be required by an order, and would otherwise take any value.
+const Skills = Type.Record(SkillName, Type.Integer({ minimum: 1, maximum: 5 }), { additionalProperties: false, maxProperties: 200 })
+const VanStock = Type.Record(PartNumber, Type.Integer({ minimum: 0, maximum: 100000 }), { additionalProperties: false, maxProperties: 5000 })
 const Timezone = Type.String({ minLength: 1, maxLength: 64 })
 
 const fields = {

@@ -140,12 +140,8 @@ export function createEngineerService (deps: EngineerServiceDeps) {
       const stations = await deps.scope.stationIdsOf(principal)
       if (stations === null) return await repo.list(filter)
       if (filter.stationId !== undefined && !stations.includes(filter.stationId)) throw new DSP_STATION_SCOPE(`station ${filter.stationId}`)
-      if (filter.stationId === undefined && stations.length !== 1) {
-        // Station staff of several stations: list each station's engineers together.
-        const lists = await Promise.all(stations.map((stationId) => repo.list({ ...filter, stationId, offset: 0, limit: filter.offset + filter.limit })))
-        const engineers = lists.flatMap((l) => l.engineers).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-        return { engineers: engineers.slice(filter.offset, filter.offset + filter.limit), total: lists.reduce((n, l) => n + l.total, 0) }
-      }
+      // Station staff of several stations: their engineers in one list, ordered and paged by the database.
+      if (filter.stationId === undefined && stations.length !== 1) return await repo.list({ ...filter, stationIds: stations })
       return await repo.list({ ...filter, stationId: filter.stationId ?? stations[0] })
     },
 

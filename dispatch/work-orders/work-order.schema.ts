@@ -21,7 +21,7 @@ export const Customer = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 200 })),
   address: Type.Optional(Type.String({ maxLength: 500 })),
   contract: Type.Optional(Type.String({ minLength: 1, maxLength: 64 }))
-}, { additionalProperties: Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean(), Type.Null()]) })
+}, { additionalProperties: Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean(), Type.Null()]), maxProperties: 32, propertyNames: { maxLength: 64 } })
 
 export const NewWorkOrderBody = Type.Object({
   source: Source,

@@ -170,9 +170,9 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
     }
   }
 
-  const requeue = async (order: WorkOrder): Promise<void> => {
-    if (order.autoDispatch && autoDispatch !== null) await autoDispatch(order)
-  }
+  /** Offer a handed-back order again under its auto policy; the order as it now stands (perhaps assigned anew). */
+  const requeue = async (order: WorkOrder): Promise<WorkOrder> =>
+    order.autoDispatch && autoDispatch !== null ? await autoDispatch(order) : order
 
   const service = {
     repository: repo,
@@ -265,8 +265,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       syncEngineer(engineer, -1)
       bus.publish('workorder.rejected', { ...toEvent(rejected), rejectedEngineerId: engineerId, rejectedEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
-      await requeue(rejected)
-      return rejected
+      return await requeue(rejected)
     },
 
     async depart (id: string, principal: Principal): Promise<WorkOrder> {
@@ -291,7 +290,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       const snapshot = pool.get(engineerId)
       const stockUsed = report.stockUsed === undefined
         ? new Map([...countParts(order.requiredParts)].filter(([part]) => snapshot !== undefined && ownCount(snapshot.vanStock, part) > 0))
-        : new Map(report.stockUsed.map((item) => [item.partNumber, item.quantity]))
+        : report.stockUsed.reduce((used, item) => used.set(item.partNumber, (used.get(item.partNumber) ?? 0) + item.quantity), new Map<string, number>())
       const { order: completed, engineer } = await move('complete', order, actorOf(principal),
         { resolvedAt: new Date(now()), completionNotes: report.notes ?? null, partsUsed },
         { engineer: 'release', stockUsed, details: { partsUsed, ...(report.notes === undefined || report.notes === null ? {} : { notes: report.notes }) } })
@@ -311,8 +310,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       syncEngineer(engineer, -1)
       bus.publish('workorder.status_changed', { ...toEvent(back), from: order.status, previousEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(engineer, 'busy')
-      await requeue(back)
-      return back
+      return await requeue(back)
     },
 
     /**
@@ -336,8 +334,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       syncEngineer(moved.engineer, -1)
       bus.publish('workorder.status_changed', { ...toEvent(moved.order), from: 'assigned', reason: 'offer_expired', previousEngineerUserId: userOf(engineerId) })
       publishEngineerStatus(moved.engineer, 'busy')
-      await requeue(moved.order)
-      return moved.order
+      return await requeue(moved.order)
     },
 
     async cancel (id: string, reason: string, principal: Principal): Promise<WorkOrder> {
