@@ -50,19 +50,39 @@ const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '诸葛', '上官', '东�
  *   romanisation follows ("王伟 Wang Wei");
  * - a transliterated name written with a middle dot shows its first part, the given name
  *   ("阿依古丽·买买提" → "阿依古丽");
- * - notes in brackets are not part of the name ("王伟（二组）" → "王师傅").
+ * - notes in brackets are not part of the name ("王伟（二组）" → "王师傅");
+ * - a Korean name shows its family name and 기사님 ("김민수" → "김 기사님").
  */
 export function firstNameOf (name: string): string {
   const written = name.replace(/[(（[【][^)）\]】]*[)）\]】]?/gu, ' ').trim()
-  const dotted = written.split(/\s*[·•・‧]\s*/u)
-  if (dotted.length > 1) return (dotted[0] as string).split(/\s+/)[0] ?? ''
-  const words = written.split(/\s+/)
-  const first = words[0] ?? ''
-  const allHan = (word: string | undefined): boolean => word !== undefined && /^\p{Script=Han}+$/u.test(word)
-  if (allHan(first) && first.length >= 2 && !allHan(words[1])) {
+  // Middle dots as typed on any keyboard (ASCII and full-width full stops, katakana middle dots);
+  // a hyphen too between characters, where a Latin name's hyphen stays part of its first word.
+  const dotted = written.split(/\s*(?:[·•・‧.．･]|(?<=\p{Script=Han})[-－](?=\p{Script=Han}))\s*/u).filter((part) => part !== '')
+  // A transliterated name: its first part is the given name, shown as written.
+  if (dotted.length > 1) return wordsOf(dotted[0] as string)[0] ?? ''
+  return firstWordOf(written)
+}
+
+const wordsOf = (written: string): string[] => written.split(/[\s/,，、]+/u).filter((word) => word !== '')
+
+const allHan = (word: string | undefined): boolean => word !== undefined && /^\p{Script=Han}+$/u.test(word)
+
+function firstWordOf (written: string): string {
+  const words = wordsOf(written)
+  let first = words[0] ?? ''
+  let next = words[1]
+  // Characters run into a romanisation without a space ("王伟Wang"): the characters are the name.
+  const run = /^\p{Script=Han}{2,}(?=[^\p{Script=Han}])/u.exec(first)
+  if (run !== null) {
+    next = first.slice(run[0].length)
+    first = run[0]
+  }
+  if (allHan(first) && first.length >= 2 && !allHan(next)) {
     const compound = first.length >= 3 && COMPOUND_SURNAMES.has(first.slice(0, 2))
     return `${first.slice(0, compound ? 2 : 1)}师傅`
   }
+  // A Korean name is written without a space: its family name (the first syllable) and 기사님.
+  if (/^\p{Script=Hangul}{2,}$/u.test(first)) return `${first.slice(0, 1)} 기사님`
   return first
 }
 

@@ -33,3 +33,14 @@ t.test('other scripts show the first word', async (t) => {
   t.equal(firstNameOf('山田 太郎'), '山田', 'words in characters: the first, as written')
   t.equal(firstNameOf('王 伟'), '王')
 })
+
+t.test('however the dot or separator was typed, the whole name does not get through', async (t) => {
+  for (const name of ['阿依古丽.买买提', '阿依古丽．买买提', '阿依古丽-买买提', '阿依古丽･买买提']) t.equal(firstNameOf(name), '阿依古丽', name)
+  t.equal(firstNameOf('王伟·'), '王师傅', 'a trailing dot')
+  t.equal(firstNameOf('王伟Wang'), '王师傅', 'a romanisation without a space')
+  t.equal(firstNameOf('王伟/Wang Wei'), '王师傅')
+  t.equal(firstNameOf('Smith,John'), 'Smith')
+  t.equal(firstNameOf('김민수'), '김 기사님')
+  t.equal(firstNameOf('Jean-Pierre Dupont'), 'Jean-Pierre', 'a Latin hyphenated first name stays whole')
+  for (const name of ['阿依古丽.买买提', '王伟·', '王伟Wang', '김민수']) t.not(firstNameOf(name), name.replace('·', ''))
+})
