@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError } from 'fastify'
 import { AfterlineError, CORE_DB_UNAVAILABLE } from '../core/errors.js'
 import { isConnectionError } from '../core/db/database.js'
+import { NOT_BLANK } from '../core/http/schemas.js'
 import { WEB_BAD_REQUEST, WEB_BODY_INVALID, WEB_BODY_TOO_LARGE, WEB_INTERNAL, WEB_MEDIA_TYPE, WEB_VALIDATION } from './errors.js'
 
 export interface ErrorBody {
@@ -34,6 +35,7 @@ export function fieldOf (context: string | undefined, error: AjvLikeError): stri
 function describeProblem (error: AjvLikeError): string {
   if (typeof error.params.missingProperty === 'string') return 'is required'
   if (typeof error.params.additionalProperty === 'string') return 'is not an accepted field'
+  if (error.params.pattern === NOT_BLANK) return 'must not be blank'
   const allowed = Array.isArray(error.params.allowedValues) ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''
   return `${error.message ?? 'is invalid'}${allowed}`
 }

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox'
 
 /** Schemas shared by several modules' routes. */
 export const Uuid = Type.String({ format: 'uuid' })
+/** A pattern for text that must hold more than white space (names, problem descriptions). */
+export const NOT_BLANK = '\\S'
 export const IdParams = Type.Object({ id: Uuid })
 export const IsoDateTime = Type.String({ format: 'date-time' })
 export const LatLng = Type.Object({

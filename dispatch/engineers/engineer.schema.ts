@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng, Offset, Uuid } from '../../core/http/schemas.js'
+import { LatLng, NOT_BLANK, Offset, Uuid } from '../../core/http/schemas.js'
 import { PartNumber, SkillName } from '../work-orders/work-order.schema.js'
 
 /** [longitude, latitude(, altitude)], RFC 7946 order; ranges are checked in engineer-validation.ts. */
@@ -38,8 +38,8 @@ const fields = {
   maxDistanceKm: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 2000 }), Type.Null()]))
 }
 
-export const NewEngineerBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...fields }, { additionalProperties: false })
-export const EngineerUpdateBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...fields },
+export const NewEngineerBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK }), ...fields }, { additionalProperties: false })
+export const EngineerUpdateBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK })), ...fields },
   { additionalProperties: false, minProperties: 1 })
 
 export const LocationBody = Type.Object({

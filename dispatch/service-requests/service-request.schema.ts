@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng, Uuid } from '../../core/http/schemas.js'
+import { LatLng, NOT_BLANK, Uuid } from '../../core/http/schemas.js'
 
 /**
  * What a customer sends from the public request page, without logging in. Everything is bounded, and
@@ -13,14 +13,14 @@ export const ServiceRequestBody = Type.Object({
   assetCode: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s%\\\\]([^%\\\\]*[^\\s%\\\\])?$' })),
   deviceId: Type.Optional(Uuid),
   customer: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK }),
     phone: Type.String({ minLength: 5, maxLength: 32, pattern: '^\\+?[0-9][0-9 ()./-]{3,30}[0-9]$' }),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
     address: Type.Optional(Type.String({ maxLength: 500 }))
   }, { additionalProperties: false }),
   /** Where the engineer should come; may be left out when the machine's location is known. */
   location: Type.Optional(LatLng),
-  problem: Type.String({ minLength: 3, maxLength: 2000 }),
+  problem: Type.String({ minLength: 3, maxLength: 2000, pattern: NOT_BLANK }),
   priority: Type.Optional(CustomerPriority)
 }, { additionalProperties: false })
 

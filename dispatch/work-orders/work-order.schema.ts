@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LatLng, Offset, Uuid } from '../../core/http/schemas.js'
+import { LatLng, NOT_BLANK, Offset, Uuid } from '../../core/http/schemas.js'
 
 export const Priority = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Literal('critical')])
 export const Source = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('alert')])
@@ -29,7 +29,7 @@ export const NewWorkOrderBody = Type.Object({
   customer: Type.Optional(Customer),
   location: Type.Optional(Type.Union([LatLng, Type.Null()])),
   priority: Priority,
-  problem: Type.String({ minLength: 1, maxLength: 2000 }),
+  problem: Type.String({ minLength: 1, maxLength: 2000, pattern: NOT_BLANK }),
   requiredSkills: Type.Optional(Type.Array(SkillRequirement, { maxItems: 20 })),
   requiredParts: Type.Optional(Type.Array(PartNumber, { maxItems: 50 })),
   window: Type.Optional(Type.Union([Type.Object({

@@ -25,6 +25,8 @@ forEachDriver(t, 'engineer profiles: skill and part names follow their pattern, 
   t.match(refusedSwap.body.message, /longitude first/)
   t.same(await create({ territory: { type: 'Polygon', coordinates: [[[121, 31], [121, 31], [121, 31], [121, 31]]] } }), [400, 'DSP_TERRITORY_INVALID', 'body.territory.coordinates[0]'], 'a ring enclosing nothing')
   t.same(await create({ territory: { type: 'Polygon', coordinates: [[[1e308, 0], [0, 1], [1, 1], [1e308, 0]]] } }), [400, 'DSP_TERRITORY_INVALID', 'body.territory.coordinates[0][0]'])
+  const blank = await test.request('POST', '/api/engineers', { token: supervisor, body: { name: '   ' } })
+  t.same([blank.status, blank.body.code, blank.body.field, blank.body.message], [400, 'WEB_VALIDATION', 'body.name', 'body.name must not be blank'])
   t.equal((await test.request('POST', '/api/engineers', { token: supervisor, body: { name: 'Fine', skills: { hvac: 3 }, vanStock: { 'P-1': 2 }, territory: { type: 'Polygon', coordinates: [shanghai] } } })).status, 201)
 })
 
@@ -37,6 +39,8 @@ forEachDriver(t, 'orders: bounded customer records, stock used summed per part, 
   const base = { source: 'agent', priority: 'medium', problem: 'no cooling', location: near(0, 0) }
   const bloated = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, customer: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'])) } })
   t.same([bloated.status, bloated.body.code, bloated.body.field], [400, 'WEB_VALIDATION', 'body.customer'])
+  const blankProblem = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, problem: '  \t ' } })
+  t.same([blankProblem.status, blankProblem.body.field], [400, 'body.problem'])
   const longKey = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, customer: { ['k'.repeat(65)]: 'x' } } })
   t.same([longKey.status, longKey.body.field], [400, 'body.customer'])
 
