@@ -174,6 +174,13 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
   const requeue = async (order: WorkOrder): Promise<WorkOrder> =>
     order.autoDispatch && autoDispatch !== null ? await autoDispatch(order) : order
 
+  /** A preferred engineer must be one (an unknown id would be preferred in vain, silently). */
+  const requirePreferredEngineer = (engineerId: string | null | undefined): void => {
+    if (engineerId !== undefined && engineerId !== null && pool.get(engineerId) === undefined) {
+      throw new DSP_ENGINEER_NOT_FOUND(engineerId).withDetails({ field: 'body.preferredEngineerId' })
+    }
+  }
+
   const service = {
     repository: repo,
 
@@ -185,6 +192,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
       if (request.stationId !== undefined && request.stationId !== null && await deps.stations.findById(request.stationId) === null) {
         throw new DSP_STATION_NOT_FOUND(request.stationId).withDetails({ field: 'body.stationId' })
       }
+      requirePreferredEngineer(request.preferredEngineerId)
       const record = await prepareWorkOrder(request, actor, deps.intake)
       const order = await db.transaction(async (tx) => {
         const orders = createWorkOrderRepository(tx)
@@ -358,6 +366,7 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
 
     /** Correct what a waiting order asks for (location, problem, skills, parts, preferred engineer). */
     async updateDetails (id: string, changes: Omit<WorkOrderDetailsChanges, 'requiredSkills'> & { requiredSkills?: Array<string | SkillRequirement> }, principal: Principal): Promise<WorkOrder> {
+      requirePreferredEngineer(changes.preferredEngineerId)
       const order = await load(id)
       if (order.status !== 'new') throw new DSP_ORDER_STATE(id, order.status, 'editing', 'new')
       const { requiredSkills, ...rest } = changes

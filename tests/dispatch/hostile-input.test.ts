@@ -41,6 +41,8 @@ forEachDriver(t, 'orders: bounded customer records, stock used summed per part, 
   t.same([bloated.status, bloated.body.code, bloated.body.field], [400, 'WEB_VALIDATION', 'body.customer'])
   const blankProblem = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, problem: '  \t ' } })
   t.same([blankProblem.status, blankProblem.body.field], [400, 'body.problem'])
+  const nobody = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, preferredEngineerId: '3f2b8c1e-9d4a-4e6b-8a7c-1d2e3f4a5b6c' } })
+  t.same([nobody.status, nobody.body.code, nobody.body.field], [404, 'DSP_ENGINEER_NOT_FOUND', 'body.preferredEngineerId'])
   const longKey = await test.request('POST', '/api/work-orders', { token: agent, body: { ...base, customer: { ['k'.repeat(65)]: 'x' } } })
   t.same([longKey.status, longKey.body.field], [400, 'body.customer'])
 
