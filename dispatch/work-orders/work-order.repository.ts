@@ -42,6 +42,8 @@ export interface WorkOrder {
   window: { start: Date | null, end: Date | null } | null
   preferredEngineerId: string | null
   stationId: string | null
+  /** The station of the engineer who holds (or last held) the order, as of the assignment. */
+  servedStationId: string | null
   status: WorkOrderStatus
   engineerId: string | null
   rejectedBy: string[]
@@ -86,6 +88,7 @@ interface WorkOrderRow {
   window_end: Date | null
   preferred_engineer_id: string | null
   station_id: string | null
+  served_station_id: string | null
   status: WorkOrderStatus
   engineer_id: string | null
   rejected_by: string[]
@@ -108,7 +111,7 @@ interface WorkOrderRow {
 }
 
 const COLUMNS = `id, number, source, device_id, alert_id, customer, contract, lat, lng, priority, problem, required_skills,
-  required_parts, window_start, window_end, preferred_engineer_id, station_id, status, engineer_id, rejected_by, tracking_token,
+  required_parts, window_start, window_end, preferred_engineer_id, station_id, served_station_id, status, engineer_id, rejected_by, tracking_token,
   auto_dispatch, respond_by, arrive_by, resolve_by, assigned_at, responded_at, arrived_at, resolved_at, cancelled_at, sla_flags,
   completion_notes, parts_used, created_by, created_at, updated_at`
 
@@ -129,6 +132,7 @@ function toWorkOrder (row: WorkOrderRow): WorkOrder {
     window: row.window_start === null && row.window_end === null ? null : { start: row.window_start, end: row.window_end },
     preferredEngineerId: row.preferred_engineer_id,
     stationId: row.station_id,
+    servedStationId: row.served_station_id,
     status: row.status,
     engineerId: row.engineer_id,
     rejectedBy: row.rejected_by,
@@ -266,8 +270,8 @@ export function createWorkOrderRepository (db: Queryable) {
     async list (filter: WorkOrderFilter): Promise<{ workOrders: WorkOrder[], total: number }> {
       const where = `($1::text[] IS NULL OR status = ANY($1)) AND ($2::text IS NULL OR priority = $2)
         AND ($3::text IS NULL OR source = $3) AND ($4::uuid IS NULL OR engineer_id = $4)
-        AND ($5::uuid[] IS NULL OR station_id = ANY($5)
-             OR engineer_id IN (SELECT id FROM dispatch_engineers WHERE station_id = ANY($5)))
+        AND ($5::uuid[] IS NULL OR station_id = ANY($5) OR served_station_id = ANY($5)
+             OR (status IN ('assigned', 'accepted', 'en_route', 'on_site') AND engineer_id IN (SELECT id FROM dispatch_engineers WHERE station_id = ANY($5))))
         AND ($6::uuid IS NULL OR device_id = $6)`
       const params = [filter.statuses ?? null, filter.priority ?? null, filter.source ?? null, filter.engineerId ?? null,
         filter.stationIds ?? null, filter.deviceId ?? null]
@@ -350,7 +354,11 @@ export function createWorkOrderRepository (db: Queryable) {
         const placeholder = `$${params.length}`
         set.push(`${column} = ${expression === undefined ? placeholder : expression(placeholder)}`)
       }
-      if (changes.engineerId !== undefined) add('engineer_id', changes.engineerId)
+      if (changes.engineerId !== undefined) {
+        add('engineer_id', changes.engineerId)
+        const engineer = `$${params.length}::uuid`
+        set.push(`served_station_id = CASE WHEN ${engineer} IS NULL THEN NULL ELSE (SELECT station_id FROM dispatch_engineers WHERE id = ${engineer}) END`)
+      }
       if (changes.assignedAt !== undefined) add('assigned_at', changes.assignedAt)
       if (changes.respondedAt !== undefined) add('responded_at', changes.respondedAt)
       if (changes.arrivedAt !== undefined) add('arrived_at', changes.arrivedAt)

@@ -16,7 +16,7 @@ import type { WorkOrderEvent } from '../events.js'
 import type { StationRepository } from '../stations/station.repository.js'
 import { actorOf, SYSTEM_ACTOR } from './actor.js'
 import type { Actor } from './actor.js'
-import { canTransition, TRANSITIONS } from './state-machine.js'
+import { canTransition, isActive, TRANSITIONS } from './state-machine.js'
 import type { TransitionName, WorkOrderStatus } from './state-machine.js'
 import { normaliseSkills, prepareWorkOrder } from './work-order-intake.js'
 import type { IntakeDeps, WorkOrderRequest } from './work-order-intake.js'
@@ -96,13 +96,17 @@ export function createWorkOrderService (deps: WorkOrderServiceDeps) {
   const stateError = (order: WorkOrder, name: TransitionName): InstanceType<typeof DSP_ORDER_STATE> =>
     new DSP_ORDER_STATE(order.id, order.status, name, TRANSITIONS[name].from.join(' or '))
 
-  /** Station staff act only on orders routed to their stations or held by their engineers. */
+  /**
+   * Station staff act only on orders routed to their stations, served by their station's engineers
+   * (as of the assignment: a transferred engineer's past orders stay with the station that did them),
+   * or held now by one of their engineers.
+   */
   const checkStationScope = async (order: WorkOrder, principal: Principal | null, engineerId?: string): Promise<void> => {
     if (principal === null) return
     const stations = await deps.scope.stationIdsOf(principal)
     if (stations === null) return
-    const owned = (order.stationId !== null && stations.includes(order.stationId)) ||
-      stations.includes(pool.stationOf(order.engineerId) ?? '')
+    const mine = (stationId: string | null | undefined): boolean => stationId !== null && stationId !== undefined && stations.includes(stationId)
+    const owned = mine(order.stationId) || mine(order.servedStationId) || (isActive(order.status) && mine(pool.stationOf(order.engineerId)))
     if (!owned) throw new DSP_STATION_SCOPE(`work order ${order.id}`)
     if (engineerId !== undefined && !stations.includes(pool.stationOf(engineerId) ?? '')) throw new DSP_STATION_SCOPE(`engineer ${engineerId}`)
   }

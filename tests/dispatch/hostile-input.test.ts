@@ -85,3 +85,32 @@ forEachDriver(t, 'station staff of several stations page through one list; a sea
   t.same((await test.request('GET', '/api/engineers?q=_', { token: supervisor })).body.engineers.map((e: any) => e.name), ['Ann_Lee'], '_ is not a wildcard')
   t.same((await test.request('GET', '/api/engineers?q=%25', { token: supervisor })).body.engineers, [], '% is not a wildcard')
 })
+
+forEachDriver(t, 'a transferred engineer\'s past orders stay with the station that did them', async (t, driver) => {
+  const test = await startTestPlatform(driver, { now: createClock().now })
+  t.teardown(() => test.close())
+  const supervisor = await test.tokenFor('supervisor')
+  const agent = await test.tokenFor('agent')
+  const ours = await test.tokenFor('org_staff')
+  await test.platform.users.create({ username: 'staff-other', password: 'password-other', role: 'org_staff', orgId: 'org-other' })
+  const theirs = (await test.platform.users.login('staff-other', 'password-other')).token
+  const home = (await test.request('POST', '/api/stations', { token: supervisor, body: { code: 'HOME', name: 'Home', orgId: TEST_ORG_ID, location: near(0, 0) } })).body.id as string
+  const away = (await test.request('POST', '/api/stations', { token: supervisor, body: { code: 'AWAY', name: 'Away', orgId: 'org-other', location: near(5, 0) } })).body.id as string
+  const engineer = await addEngineer(test, supervisor, { name: 'Li Na', at: near(1, 0), stationId: home })
+  const order = await openOrder(test, agent, { customer: { name: 'Alice Customer', address: '1 Secret Rd' } })
+  t.equal((await test.request('POST', `/api/work-orders/${order.id as string}/assign`, { token: supervisor, body: { engineerId: engineer.id } })).status, 200)
+  for (const step of ['accept', 'depart', 'arrive', 'complete']) t.equal((await test.request('POST', `/api/work-orders/${order.id as string}/${step}`, { token: engineer.token, body: {} })).status, 200, step)
+
+  t.equal((await test.request('PATCH', `/api/engineers/${engineer.id}`, { token: supervisor, body: { stationId: away } })).status, 200)
+  t.equal((await test.request('GET', `/api/work-orders/${order.id as string}`, { token: ours })).status, 200, 'the station that did the job still sees it')
+  t.same((await test.request('GET', '/api/work-orders?status=completed', { token: ours })).body.workOrders.map((o: any) => o.id), [order.id])
+  const other = await test.request('GET', `/api/work-orders/${order.id as string}`, { token: theirs })
+  t.same([other.status, other.body.code], [403, 'DSP_STATION_SCOPE'], 'the new station does not get the customer\'s contact with the engineer')
+  t.same((await test.request('GET', '/api/work-orders?status=completed', { token: theirs })).body.workOrders, [])
+
+  // A job the engineer takes now belongs to the new station.
+  const next = await openOrder(test, agent, {})
+  t.equal((await test.request('POST', `/api/work-orders/${next.id as string}/assign`, { token: supervisor, body: { engineerId: engineer.id } })).status, 200)
+  t.equal((await test.request('GET', `/api/work-orders/${next.id as string}`, { token: theirs })).status, 200)
+  t.equal((await test.request('GET', `/api/work-orders/${next.id as string}`, { token: ours })).status, 403)
+})
