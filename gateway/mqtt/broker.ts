@@ -94,7 +94,11 @@ export async function createBroker (deps: BrokerDeps) {
     }
   }
   const unsubscribers = [
-    deps.bus.subscribe('device.disabled', revoke),
+    deps.bus.subscribe('device.disabled', (event) => {
+      revoke(event)
+      // Whatever a successor resumes under these identifiers, only its own commands are forwarded.
+      sessions.releaseClientIdsOf(event.deviceId)
+    }),
     deps.bus.subscribe('device.credentials_rotated', revoke)
   ]
 

@@ -56,6 +56,10 @@ export function createDeviceSessions () {
       clientIdOwners.set(clientId, deviceId)
       return true
     },
+    /** A disabled device (replaced hardware, say) gives up its identifiers: a successor may use them. */
+    releaseClientIdsOf (deviceId: string): void {
+      for (const [clientId, owner] of clientIdOwners) if (owner === deviceId) clientIdOwners.delete(clientId)
+    },
     /** A clean-session client left and no connection uses its identifier: anyone may use it again. */
     releaseClientId (clientId: string, deviceId: string): void {
       if (clientIdOwners.get(clientId) !== deviceId) return

@@ -41,6 +41,19 @@ forEachDriver(t, 'a client identifier belongs to one device: no other device res
   const other = await connectDevice(test.mqttUrl, { username: b.id, password: b.password, clientId: 'bench-1', clean: true })
   await other.endAsync()
   t.pass('a released clean-session identifier can be used by another device')
+
+  // Hardware replaced: the old device is disabled, and the new one may take over its identifier —
+  // without the old device's queued commands.
+  const admin = await test.tokenFor('admin')
+  const waiting = await test.request('POST', `/api/devices/${b.id}/commands`, { token: supervisor, body: { name: 'calibrate', params: {} } })
+  t.equal(waiting.status, 202)
+  t.equal((await test.request('POST', `/api/devices/${b.id}/disable`, { token: admin })).status, 200)
+  const successor = await connectDevice(test.mqttUrl, { username: a.id, password: a.password, clientId: 'pump-7', clean: false })
+  const leaked: string[] = []
+  successor.on('message', (topic) => leaked.push(topic))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.same(leaked, [], 'the successor gets none of the disabled device\'s commands')
+  await successor.endAsync()
 })
 
 forEachDriver(t, 'a packet announcing more than MQTT_MAX_PACKET_BYTES closes the connection before it is read', async (t, driver) => {
