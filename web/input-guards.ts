@@ -1,12 +1,10 @@
 import type { FastifyRequest } from 'fastify'
+import { isCanonicalUuid, unstorableTextKind } from '../core/text.js'
 
 /**
  * What a JSON Schema lets through but the database would refuse, checked around validation so the
  * client gets a 400 naming the field instead of a 500 from the database.
  */
-
-/** The canonical form PostgreSQL's uuid reads (ajv's `uuid` format also accepts a `urn:uuid:` prefix). */
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 interface FormatTarget {
   formats: Record<string, unknown>
@@ -26,7 +24,7 @@ function validatorOf (format: unknown): (value: string) => boolean {
  * fall within years 1–9999.
  */
 export function narrowFormats (ajv: FormatTarget): void {
-  ajv.addFormat('uuid', { type: 'string', validate: (value) => CANONICAL_UUID.test(value) })
+  ajv.addFormat('uuid', { type: 'string', validate: isCanonicalUuid })
   const dateTime = validatorOf(ajv.formats['date-time'])
   // Date.UTC maps years 0–99 to 1900–1999: set the year itself.
   const yearOne = new Date(Date.UTC(2000, 0, 1))
@@ -43,18 +41,16 @@ export function narrowFormats (ajv: FormatTarget): void {
   })
 }
 
-/** Lone UTF-16 surrogates: not Unicode text, and refused by PostgreSQL's json (JSON.stringify writes them as `\ud800`). */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
 export interface Unstorable {
   field: string
   problem: string
 }
 
+const PROBLEMS = { nul: 'contains the character U+0000', lone_surrogate: 'is not well-formed Unicode (a lone surrogate)' } as const
+
 function problemOf (text: string): string | null {
-  if (text.includes('\u0000')) return 'contains the character U+0000'
-  if (LONE_SURROGATE.test(text)) return 'is not well-formed Unicode (a lone surrogate)'
-  return null
+  const kind = unstorableTextKind(text)
+  return kind === null ? null : PROBLEMS[kind]
 }
 
 /** What a walk looks for: a leaf (string, number, …) or an object key that is wrong, and why. */

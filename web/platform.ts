@@ -19,6 +19,7 @@ import { createMetricsRegistry } from '../core/metrics.js'
 import type { MetricsRegistry } from '../core/metrics.js'
 import { coreMigrations } from '../core/migrations.js'
 import type { ModuleContext, PlatformModule } from '../core/module.js'
+import { isCanonicalUuid } from '../core/text.js'
 import { createGateway, gatewayMigrations, insightMigrations } from '../gateway/index.js'
 import type { Device, Gateway } from '../gateway/index.js'
 import { createOutletStock, createTraceability, traceabilityMigrations } from '../traceability/index.js'
@@ -133,8 +134,7 @@ export async function startPlatform (config: Config, options: PlatformOptions = 
     // "Required parts obtainable" counts genuine units in stock at an outlet near the order (traceability's channel inventory).
     const dispatch = await createDispatch(ctx, { devices, dealerStock: createOutletStock(db) })
     // Install scans name a machine: traceability checks it against the gateway's registry.
-    const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    const traceability = await createTraceability(ctx, { devices: { exists: async (id) => isUuid(id) && await devices.getDevice(id) !== null } })
+    const traceability = await createTraceability(ctx, { devices: { exists: async (id) => isCanonicalUuid(id) && await devices.getDevice(id) !== null } })
     // Domain modules, in dependency order; each is given the context and the ports it needs from others.
     const modules: PlatformModule[] = [gateway, dispatch, traceability]
     for (const module of modules) {

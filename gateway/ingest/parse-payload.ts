@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv'
 import type { ErrorObject } from 'ajv'
 import type { AfterlineError } from '../../core/errors.js'
+import { unstorableTextKind } from '../../core/text.js'
 import { GW_PAYLOAD_BAD_TIMESTAMP, GW_PAYLOAD_INVALID, GW_PAYLOAD_NOT_JSON, GW_PAYLOAD_TOO_LARGE } from '../errors.js'
 import type { DeviceEvent, Reading } from '../events.js'
 import { eventPayloadSchema, telemetryPayloadSchema } from './payload.schema.js'
@@ -210,14 +211,15 @@ export function parseEventPayload (payload: Uint8Array, receivedAt: number, limi
   return { ok: true, value: events }
 }
 
-/** Lone UTF-16 surrogates: not Unicode text, and refused by PostgreSQL's json. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+// jsonb and text refuse them: a payload carrying one could never be stored.
+const TEXT_PROBLEMS = {
+  nul: 'contains a NUL character (\\u0000), which cannot be stored',
+  lone_surrogate: 'is not well-formed Unicode (a lone surrogate), which cannot be stored'
+} as const
 
 function textProblem (text: string): string | null {
-  // jsonb and text refuse NUL characters; a payload carrying one could never be stored.
-  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored'
-  if (LONE_SURROGATE.test(text)) return 'is not well-formed Unicode (a lone surrogate), which cannot be stored'
-  return null
+  const kind = unstorableTextKind(text)
+  return kind === null ? null : TEXT_PROBLEMS[kind]
 }
 
 /**

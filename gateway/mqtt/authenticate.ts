@@ -1,5 +1,6 @@
 import type { AuthenticateError, Client } from 'aedes'
 import type { Logger } from '../../core/logger.js'
+import { isCanonicalUuid } from '../../core/text.js'
 import type { CredentialCache } from '../devices/credential-cache.js'
 import { hashDeviceSecret, isSecretHashEqual } from '../devices/credentials.js'
 import type { DeviceCredentialRecord } from '../devices/device.repository.js'
@@ -35,7 +36,7 @@ export function createAuthenticate (deps: { credentials: CredentialCache, sessio
   }
 
   return function authenticate (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: (error: AuthenticateError | null, success: boolean | null) => void): void {
-    const lookup = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(username ?? '') || password === undefined
+    const lookup = isCanonicalUuid(username ?? '') || password === undefined
       ? verify(username, password)
       : Promise.resolve(null)
     lookup.then((record) => {
