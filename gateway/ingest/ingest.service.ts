@@ -81,6 +81,12 @@ export async function createIngestService (options: IngestOptions) {
   const truncate = (payload: Uint8Array): Uint8Array =>
     payload.length > options.deadLetterMaxBytes ? payload.subarray(0, options.deadLetterMaxBytes) : payload
 
+  /** A spooled message refused after it was spooled: kept as a dead letter with its first bytes. */
+  const refusedItem = (record: SpoolRecord, spooled: SpooledRecord, rejection: Pick<Rejection, 'code' | 'reason'>): DrainItem => ({
+    end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic,
+    code: rejection.code, reason: rejection.reason, payload: truncate(record.payload), originalSize: record.payload.length
+  })
+
   /** Parse a spooled record into what the drainer writes — the same code live and on replay. */
   const toDrainItem = (record: SpoolRecord, spooled: SpooledRecord): DrainItem => {
     const base = { end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId }
@@ -88,16 +94,12 @@ export async function createIngestService (options: IngestOptions) {
       const dead = record.deadLetter as NonNullable<SpoolRecord['deadLetter']>
       return { ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: dead.code, reason: dead.reason, payload: record.payload, originalSize: dead.originalSize }
     }
-    const refused = (rejection: Rejection): DrainItem => ({
-      ...base, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic, code: rejection.code,
-      reason: rejection.reason, payload: truncate(record.payload), originalSize: record.payload.length
-    })
     if (record.kind === RecordKind.Telemetry) {
       const parsed = parseTelemetryPayload(record.payload, record.receivedAt, options.limits)
-      return parsed.ok ? { ...base, kind: 'telemetry', readings: parsed.value.readings } : refused(parsed)
+      return parsed.ok ? { ...base, kind: 'telemetry', readings: parsed.value.readings } : refusedItem(record, spooled, parsed)
     }
     const parsed = parseEventPayload(record.payload, record.receivedAt, options.limits)
-    return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refused(parsed)
+    return parsed.ok ? { ...base, kind: 'events', events: parsed.value } : refusedItem(record, spooled, parsed)
   }
 
   /**
@@ -119,11 +121,7 @@ export async function createIngestService (options: IngestOptions) {
       return toDrainItem(record, spooled)
     } catch (error) {
       logger.error({ err: error, deviceId: record.deviceId }, 'ingest: parsing a spooled message failed; it is kept as a dead letter')
-      return {
-        end: spooled.end, bytes: spooled.bytes, deviceId: record.deviceId, kind: 'dead_letter', receivedAt: record.receivedAt, topic: record.topic,
-        code: 'GW_PAYLOAD_INVALID', reason: `payload could not be parsed: ${(error as Error).message.slice(0, 200)}`,
-        payload: truncate(record.payload), originalSize: record.payload.length
-      }
+      return refusedItem(record, spooled, { code: 'GW_PAYLOAD_INVALID', reason: `payload could not be parsed: ${(error as Error).message.slice(0, 200)}` })
     }
   }
 
