@@ -65,7 +65,8 @@ export function createInsightWriter (options: InsightWriterOptions) {
         await writeDeviceByDevice(batchAlerts, rows, batchDevices)
         return
       }
-      if (!isConnectionError(error) && settle(batchDevices, batchAlerts, rows, error)) return
+      const [only] = batchDevices
+      if (!isConnectionError(error) && only !== undefined && settle(only, [...batchAlerts.values()], rows, error)) return
       // Keep the batch, in front of whatever arrived meanwhile, and retry with backoff.
       alerts = new Map([...batchAlerts, ...[...alerts].filter(([id]) => !batchAlerts.has(id))])
       devices = new Set([...batchDevices, ...devices])
@@ -83,14 +84,12 @@ export function createInsightWriter (options: InsightWriterOptions) {
    * A device's change the database refused on its own: count it, and after ALONE_TRIES give it up
    * (logged in full, for an operator) rather than retry it forever. True if it was given up.
    */
-  const settle = (batchDevices: Set<string>, batchAlerts: Map<string, Alert>, rows: DeviceStateRow[], error: unknown): boolean => {
-    const [deviceId] = batchDevices as Iterable<string>
-    if (deviceId === undefined) return false
+  const settle = (deviceId: string, refusedAlerts: readonly Alert[], rows: readonly DeviceStateRow[], error: unknown): boolean => {
     const tries = (refusals.get(deviceId) ?? 0) + 1
     refusals.set(deviceId, tries)
     if (tries < ALONE_TRIES) return false
     refusals.delete(deviceId)
-    options.logger.error({ err: error, deviceId, alerts: [...batchAlerts.values()], states: rows },
+    options.logger.error({ err: error, deviceId, alerts: refusedAlerts, states: rows },
       'insight: the database refuses this device\'s alerts and detection state; they are not stored')
     return true
   }
@@ -104,7 +103,7 @@ export function createInsightWriter (options: InsightWriterOptions) {
         await writeAlertsAndStates(options.db, own, ownRows)
         refusals.delete(deviceId)
       } catch (error) {
-        if (!isConnectionError(error) && settle(new Set([deviceId]), new Map(own.map((alert) => [alert.id, alert])), ownRows, error)) continue
+        if (!isConnectionError(error) && settle(deviceId, own, ownRows, error)) continue
         failed = error
         for (const alert of own) if (!alerts.has(alert.id)) alerts.set(alert.id, alert)
         devices.add(deviceId)
