@@ -174,15 +174,14 @@ export function createEngineerRepository (db: Queryable) {
 
     async list (filter: EngineerFilter): Promise<{ engineers: Engineer[], total: number }> {
       const where = `($1::uuid IS NULL OR station_id = $1) AND ($2::text IS NULL OR status = $2)
-        AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%' ESCAPE '\\') AND ($6::uuid[] IS NULL OR station_id = ANY($6::uuid[]))`
+        AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%' ESCAPE '\\') AND ($4::uuid[] IS NULL OR station_id = ANY($4::uuid[]))`
       // The search is a substring: % and _ in it are literal characters, not wildcards.
       const q = filter.q === undefined ? null : filter.q.replace(/[\\%_]/g, '\\$&')
-      const params = [filter.stationId ?? null, filter.status ?? null, q]
-      const stations = filter.stationIds === undefined ? null : [...filter.stationIds]
+      const params = [filter.stationId ?? null, filter.status ?? null, q, filter.stationIds === undefined ? null : [...filter.stationIds]]
       const [{ rows }, count] = await Promise.all([
-        db.query<EngineerRow>(`SELECT ${COLUMNS} FROM dispatch_engineers WHERE ${where} ORDER BY name, id LIMIT $4 OFFSET $5`,
-          [...params, filter.limit, filter.offset, stations]),
-        db.query<{ n: number }>(`SELECT count(*) AS n FROM dispatch_engineers WHERE ${where.replace(/\$6/g, '$4')}`, [...params, stations])
+        db.query<EngineerRow>(`SELECT ${COLUMNS} FROM dispatch_engineers WHERE ${where} ORDER BY name, id LIMIT $5 OFFSET $6`,
+          [...params, filter.limit, filter.offset]),
+        db.query<{ n: number }>(`SELECT count(*) AS n FROM dispatch_engineers WHERE ${where}`, params)
       ])
       return { engineers: rows.map(toEngineer), total: count.rows[0]?.n ?? 0 }
     },
