@@ -48,11 +48,13 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
    * and pack only items their organisation holds (at a factory: items not yet handed over). Brand
    * staff and admins may act on any.
    */
-  const requireOwnContainer = async (q: Queryable, principal: Principal, container: Container): Promise<void> => {
-    if (principal.role !== 'org_staff' || container.orgId === principal.orgId) return
+  const mayHandle = async (q: Queryable, principal: Principal, container: Container): Promise<boolean> => {
+    if (principal.role !== 'org_staff' || container.orgId === principal.orgId) return true
     const holders = await repo.holdersInside(q, container.sscc)
-    if (holders.length > 0 && holders.every((holder) => holder === principal.orgId)) return
-    throw new TRC_CONTAINER_FORBIDDEN(container.sscc).withDetails({ field: 'params.sscc' })
+    return holders.length > 0 && holders.every((holder) => holder === principal.orgId)
+  }
+  const requireOwnContainer = async (q: Queryable, principal: Principal, container: Container): Promise<void> => {
+    if (!await mayHandle(q, principal, container)) throw new TRC_CONTAINER_FORBIDDEN(container.sscc).withDetails({ field: 'params.sscc' })
   }
   const foreignItems = (principal: Principal, catalog: CatalogSnapshot, items: Array<[number, PackedItem]>): Array<{ index: number, reason: string }> => {
     if (principal.role !== 'org_staff') return []
@@ -121,9 +123,7 @@ export function createContainerService (deps: { db: Database, catalog: CatalogSe
         const { items, containers, problems } = await resolveChildren(tx, children)
         problems.push(...foreignItems(principal, catalog, items))
         for (const [i, child] of containers) {
-          if (principal.role !== 'org_staff' || child.orgId === principal.orgId) continue
-          const holders = await repo.holdersInside(tx, child.sscc)
-          if (holders.length === 0 || holders.some((holder) => holder !== principal.orgId)) problems.push({ index: i, reason: `${child.sscc} belongs to another organisation` })
+          if (!await mayHandle(tx, principal, child)) problems.push({ index: i, reason: `${child.sscc} belongs to another organisation` })
         }
         const ancestors = new Set(await repo.ancestors(tx, sscc))
         for (const [i, child] of containers) {
