@@ -176,15 +176,12 @@ export function createScanService (deps: ScanServiceDeps) {
    * organisation only; ship, receive and sell need an organisation, install a registered machine; a
    * scan may not lie in the future.
    */
-  const capturedScanRefusal = async (request: ScanRequest, capturerOrgId: string | null): Promise<string | null> => {
-    if (capturerOrgId !== null) {
-      if (request.orgId === null) request.orgId = capturerOrgId
-      if (request.orgId !== capturerOrgId) return `the event names organisation ${request.orgId}, not the capturer's ${capturerOrgId}`
-    }
+  const capturedScanRefusal = async (request: ScanRequest, capturerOrgId: string | null, registered: (deviceId: string) => Promise<boolean>): Promise<string | null> => {
+    if (capturerOrgId !== null && request.orgId !== capturerOrgId) return `the event names organisation ${request.orgId ?? '(none)'}, not the capturer's ${capturerOrgId}`
     if (request.action !== 'install' && request.action !== 'verify' && request.orgId === null) return `a ${request.action} event must name an organisation of the channel`
     if (request.action === 'install') {
       if (request.deviceId === null) return 'an installing event must name the machine (parentID)'
-      if (deps.devices !== undefined && !await deps.devices.exists(request.deviceId)) return `machine ${request.deviceId} is not registered`
+      if (!await registered(request.deviceId)) return `machine ${request.deviceId} is not registered`
     }
     if (request.at.getTime() > deps.now() + CAPTURED_SKEW_MS) return `eventTime ${request.at.toISOString()} lies in the future`
     return null
@@ -294,8 +291,17 @@ export function createScanService (deps: ScanServiceDeps) {
     async handleCapturedEvents (events: readonly EpcisEvent[], capturerOrgId: string | null = null): Promise<void> {
       const catalog = await deps.catalog.snapshot()
       const candidates: ScanRequest[] = []
-      for (const request of events.flatMap((event) => scansOfCapturedEvent(event, catalog))) {
-        const refusal = await capturedScanRefusal(request, capturerOrgId)
+      // One look-up per machine, however many parts an event fits to it.
+      const machines = new Map<string, Promise<boolean>>()
+      const registered = async (deviceId: string): Promise<boolean> => {
+        let known = machines.get(deviceId)
+        if (known === undefined) machines.set(deviceId, known = deps.devices?.exists(deviceId) ?? Promise.resolve(true))
+        return await known
+      }
+      for (const scan of events.flatMap((event) => scansOfCapturedEvent(event, catalog))) {
+        // An event naming no organisation, captured by organisation staff, is taken as theirs.
+        const request = capturerOrgId !== null && scan.orgId === null ? { ...scan, orgId: capturerOrgId } : scan
+        const refusal = await capturedScanRefusal(request, capturerOrgId, registered)
         if (refusal === null) candidates.push(request)
         else deps.logger.warn({ eventId: request.eventId, code: request.code, capturerOrgId, reason: refusal }, 'captured EPCIS event stored, but not counted as a scan')
       }
