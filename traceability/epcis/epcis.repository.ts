@@ -67,6 +67,11 @@ export type StoredRowOf = StoredRow
 // Epoch milliseconds travel as int8 and become timestamptz in SQL, exactly.
 const MS_TO_TIMESTAMPTZ = (column: string): string => `'epoch'::timestamptz + ${column} * INTERVAL '1 millisecond'`
 
+/** An event's identity in the store: its eventID, and whether it is the error declaration of it. */
+export function eventKey (eventId: string, errorDeclared: boolean): string {
+  return `${errorDeclared ? 'E' : 'O'}${eventId}`
+}
+
 export function createEpcisRepository (db: Queryable) {
   return {
     /** The stored event hash of each (eventID, error-declaration flag) among `eventIds`. */
@@ -74,7 +79,7 @@ export function createEpcisRepository (db: Queryable) {
       if (eventIds.length === 0) return new Map()
       const { rows } = await db.query<{ event_id: string, error_declared: boolean, event_hash: string }>(
         'SELECT event_id, error_declared, event_hash FROM epcis_events WHERE event_id = ANY($1::text[])', [[...new Set(eventIds)]])
-      return new Map(rows.map((row) => [`${row.error_declared ? 'E' : 'O'}${row.event_id}`, row.event_hash]))
+      return new Map(rows.map((row) => [eventKey(row.event_id, row.error_declared), row.event_hash]))
     },
 
     /**
@@ -101,10 +106,10 @@ export function createEpcisRepository (db: Queryable) {
           meta.orgId, rows.map((r) => r.parentId), rows.map((r) => JSON.stringify(r.event))
         ])
       // The stored form is what was sent: build it from the input rather than reading it back.
-      const byKey = new Map(rows.map((row) => [`${row.errorDeclared ? 'E' : 'O'}${row.eventId}`, row]))
+      const byKey = new Map(rows.map((row) => [eventKey(row.eventId, row.errorDeclared), row]))
       const recordTime = new Date(meta.recordTimeMs)
       const stored = inserted.rows.sort((a, b) => a.seq - b.seq).map(({ seq, event_id: eventId, error_declared: errorDeclared }) => {
-        const row = byKey.get(`${errorDeclared ? 'E' : 'O'}${eventId}`) as EventRow
+        const row = byKey.get(eventKey(eventId, errorDeclared)) as EventRow
         return {
           seq,
           eventId,

@@ -7,7 +7,7 @@ import { prefixesOf, validateDocument, validateEvents } from './document-validat
 import type { ValidationResult } from './document-validation.js'
 import { createCaptureJobRepository } from './capture-job.repository.js'
 import { createEpcisQueryRepository } from './epcis-query.repository.js'
-import { createEpcisRepository } from './epcis.repository.js'
+import { createEpcisRepository, eventKey } from './epcis.repository.js'
 import type { EventRow } from './epcis.repository.js'
 import type {
   CaptureResult, EpcisCapturedListener, EpcisEvent, EpcisEventSource, EpcisQuery, EpcisQueryPage,
@@ -161,7 +161,7 @@ export function createEpcisService (deps: EpcisServiceDeps): EpcisService {
  * either silently loses the other; a correction is captured as an error declaration.
  */
 async function refuseReusedEventIds (repo: ReturnType<typeof createEpcisRepository>, rows: readonly EventRow[], inserted: ReadonlyArray<{ eventId: string, errorDeclared: boolean }>): Promise<void> {
-  const key = (row: { eventId: string, errorDeclared: boolean }): string => `${row.errorDeclared ? 'E' : 'O'}${row.eventId}`
+  const key = (row: { eventId: string, errorDeclared: boolean }): string => eventKey(row.eventId, row.errorDeclared)
   const insertedKeys = new Set(inserted.map(key))
   // What each eventID names: the event stored before, else its first occurrence in this document.
   const stored = await repo.storedHashes(rows.filter((row) => !insertedKeys.has(key(row))).map((row) => row.eventId))
